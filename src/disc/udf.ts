@@ -54,7 +54,8 @@ export function dstring(b: Buffer, at: number, len: number): string | null {
   return cs0(b.subarray(at, at + used)) || null;
 }
 
-function cs0(b: Buffer): string {
+/** Null for an unknown compression id: the caller decides whether that is fatal. */
+function cs0(b: Buffer): string | null {
   if (b.length === 0) return '';
   const comp = b[0];
   if (comp === 8) return b.subarray(1).toString('latin1');
@@ -68,7 +69,7 @@ function cs0(b: Buffer): string {
     }
     return sw.toString('utf16le');
   }
-  throw new Error(`bad CS0 compression ${comp}`);
+  return null;
 }
 
 function timestamp(b: Buffer, at: number): Date | null {
@@ -269,12 +270,8 @@ export class UdfReader implements FileSystemReader {
       if (nameAt + lFi > data.length) throw this.corrupt('a file identifier overruns its directory');
       p += total;
       if (chars & 0x04 || chars & 0x08) continue; // deleted, parent
-      let name: string;
-      try {
-        name = cs0(data.subarray(nameAt, nameAt + lFi));
-      } catch {
-        throw this.corrupt('a file name has an unknown encoding');
-      }
+      const name = cs0(data.subarray(nameAt, nameAt + lFi));
+      if (name === null) throw this.corrupt('a file name has an unknown encoding');
       out.push(await this.nodeFromIcb(name, icb.part, icb.lbn, (chars & 0x02) !== 0));
     }
     return out;
