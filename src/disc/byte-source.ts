@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { DiscError, fromFsError } from '../errors.js';
 
@@ -17,6 +18,8 @@ export class FileByteSource implements ByteSource {
     readonly path: string,
     private readonly fh: FileHandle,
     readonly size: number,
+    /** Page-cached image files are read synchronously: a thread-pool round trip costs more than the copy. */
+    private readonly sync: boolean,
   ) {}
 
   static async open(path: string): Promise<FileByteSource> {
@@ -30,7 +33,8 @@ export class FileByteSource implements ByteSource {
       const st = await fh.stat();
       if (st.isDirectory()) throw new DiscError('not-a-file', { path });
       const size = st.isBlockDevice() ? await blockDeviceSize(st.rdev, path) : st.size;
-      return new FileByteSource(path, fh, size);
+      // A block device (an optical drive) may take seconds to spin up: never block the event loop on it.
+      return new FileByteSource(path, fh, size, st.isFile());
     } catch (e) {
       await fh.close().catch(() => {});
       throw e instanceof DiscError ? e : fromFsError(e, path);
@@ -49,7 +53,8 @@ export class FileByteSource implements ByteSource {
     while (done < length) {
       let n: number;
       try {
-        ({ bytesRead: n } = await this.fh.read(buf, done, length - done, offset + done));
+        if (this.sync) n = readSync(this.fh.fd, buf, done, length - done, offset + done);
+        else ({ bytesRead: n } = await this.fh.read(buf, done, length - done, offset + done));
       } catch (e) {
         throw fromFsError(e, this.path);
       }

@@ -68,8 +68,21 @@ export function volumeDate(buf: Buffer, at: number): Date | null {
   return Number.isFinite(t) && n(0, 4) >= 1900 ? new Date(t) : null;
 }
 
-/** 7-byte directory record date. */
+/** 7-byte directory record date. Files of one disc share few distinct dates: reuse the objects. */
+const dateCache = new Map<number, Date | null>();
+
 function recordDate(buf: Buffer, at: number): Date | null {
+  const key = buf.readUIntLE(at, 6) + buf[at + 6]! * 2 ** 48;
+  let d = dateCache.get(key);
+  if (d === undefined) {
+    d = decodeRecordDate(buf, at);
+    if (dateCache.size > 4096) dateCache.clear();
+    dateCache.set(key, d);
+  }
+  return d;
+}
+
+function decodeRecordDate(buf: Buffer, at: number): Date | null {
   const y = buf[at]!;
   const mo = buf[at + 1]!;
   const d = buf[at + 2]!;
@@ -79,13 +92,17 @@ function recordDate(buf: Buffer, at: number): Date | null {
 }
 
 interface RawRecord {
-  name: Buffer;
+  /** The buffer holding the record; name and system-use areas are ranges of it (no copies). */
+  buf: Buffer;
+  nameAt: number;
+  nameLen: number;
+  suAt: number;
+  suEnd: number;
   lba: number;
   extAttr: number;
   length: number;
   flags: number;
   mtime: Date | null;
-  systemUse: Buffer;
 }
 
 type Naming = 'primary' | 'joliet' | 'rockridge';
@@ -113,7 +130,7 @@ export class Iso9660Reader implements FileSystemReader {
       // SUSP's SP entry sits in the system-use area of the root's "." record.
       const first = await vol.readSectors(rootRec.lba, 1).catch(() => null);
       const dot = first ? parseRecord(first, 0, first[0] ?? 0, vol.path) : null;
-      const su = dot?.systemUse;
+      const su = dot ? dot.buf.subarray(dot.suAt, dot.suEnd) : null;
       if (su && su.length >= 7 && su.toString('latin1', 0, 2) === 'SP' && su[4] === 0xbe && su[5] === 0xef) {
         rockRidge = true;
         skip = su[6]!;
@@ -129,12 +146,12 @@ export class Iso9660Reader implements FileSystemReader {
     const ext = dir.extents[0];
     if (!ext) return [];
     if (ext.length > MAX_DIR_BYTES) throw new DiscError('too-large', { path: this.vol.path, what: `a directory of ${ext.length} bytes` });
-    const data = await this.vol.readBytes(ext.offset, Math.ceil(ext.length / SECTOR) * SECTOR);
+    const data = await this.vol.readMeta(ext.offset, Math.ceil(ext.length / SECTOR) * SECTOR);
     const records = parseDirectory(data, ext.length, this.vol.path);
     const out: FsNode[] = [];
     let pending: { name: string; rec: RawRecord; extents: Extent[]; size: number } | null = null;
     for (const rec of records) {
-      if (rec.name.length === 1 && (rec.name[0] === 0 || rec.name[0] === 1)) continue;
+      if (rec.nameLen === 1 && (rec.buf[rec.nameAt] === 0 || rec.buf[rec.nameAt] === 1)) continue;
       const rr = this.naming === 'rockridge' ? await this.rockRidge(rec) : null;
       if (rr?.relocated) continue;
       const name = rr?.name ?? this.decodeName(rec);
@@ -164,8 +181,14 @@ export class Iso9660Reader implements FileSystemReader {
   }
 
   private decodeName(rec: RawRecord): string {
-    if (this.naming === 'joliet') return cleanIsoName(decodeUcs2be(rec.name));
-    return cleanIsoName(rec.name.toString('latin1'));
+    const { buf, nameAt, nameLen } = rec;
+    let s = '';
+    if (this.naming === 'joliet') {
+      for (let i = nameAt; i + 1 < nameAt + nameLen; i += 2) s += String.fromCharCode((buf[i]! << 8) | buf[i + 1]!);
+    } else {
+      s = buf.toString('latin1', nameAt, nameAt + nameLen);
+    }
+    return cleanIsoName(s);
   }
 
   private async dirLengthAt(lba: number): Promise<number> {
@@ -177,7 +200,7 @@ export class Iso9660Reader implements FileSystemReader {
 
   /** Rock Ridge NM (name), RE (relocated: hide) and CL (child link) from the SUSP area and its CE continuations. */
   private async rockRidge(rec: RawRecord): Promise<{ name: string | null; relocated: boolean; childLink?: number }> {
-    let area: Buffer | null = rec.systemUse.subarray(Math.min(this.suspSkip, rec.systemUse.length));
+    let area: Buffer | null = rec.buf.subarray(Math.min(rec.suAt + this.suspSkip, rec.suEnd), rec.suEnd);
     const nameParts: Buffer[] = [];
     let named = false;
     let relocated = false;
@@ -202,7 +225,7 @@ export class Iso9660Reader implements FileSystemReader {
           const block = body.readUInt32LE(0);
           const off = body.readUInt32LE(8);
           const clen = body.readUInt32LE(16);
-          if (clen > 0 && clen <= SECTOR * 4 && off < SECTOR) next = await this.vol.readBytes(block * SECTOR + off, clen);
+          if (clen > 0 && clen <= SECTOR * 4 && off < SECTOR) next = await this.vol.readMeta(block * SECTOR + off, clen);
           else throw new DiscError('corrupt', { path: this.vol.path, what: 'a Rock Ridge continuation area is out of bounds' });
         } else if (sig === 'ST') break;
         p += len;
@@ -224,13 +247,16 @@ function parseRecord(buf: Buffer, at: number, len: number, path: string): RawRec
   if (33 + nameLen > len) throw new DiscError('corrupt', { path, what: 'a directory record name overruns its record' });
   const suStart = 33 + nameLen + (nameLen % 2 === 0 ? 1 : 0);
   return {
+    buf,
+    nameAt: at + 33,
+    nameLen,
+    suAt: at + Math.min(suStart, len),
+    suEnd: at + len,
     extAttr: buf[at + 1]!,
     lba: buf.readUInt32LE(at + 2),
     length: buf.readUInt32LE(at + 10),
     mtime: recordDate(buf, at + 18),
     flags: buf[at + 25]!,
-    name: buf.subarray(at + 33, at + 33 + nameLen),
-    systemUse: suStart < len ? buf.subarray(at + suStart, at + len) : Buffer.alloc(0),
   };
 }
 

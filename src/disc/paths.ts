@@ -21,7 +21,11 @@ export function normalizeSegment(name: string): string {
 
 /** Cleans an ISO 9660 identifier for display: drops `;1` and a trailing dot of extension-less names. */
 export function cleanIsoName(raw: string): string {
-  return raw.replace(/;\d*$/, '').replace(/\.$/, '');
+  let end = raw.length;
+  const semi = raw.lastIndexOf(';');
+  if (semi >= 0 && /^\d*$/.test(raw.slice(semi + 1))) end = semi;
+  if (end > 0 && raw.charCodeAt(end - 1) === 0x2e) end--;
+  return end === raw.length ? raw : raw.slice(0, end);
 }
 
 /** A name a filesystem gave us may end up as a path on the host (extraction, cache): refuse anything dangerous. */

@@ -63,7 +63,6 @@ export class TreeDisc implements Disc {
     if (depth > MAX_DEPTH) throw new DiscError('corrupt', { path: this.source.path, what: `directories nested deeper than ${MAX_DEPTH} levels` });
     const kids = await this.fs.children(dir.node);
     const out: Loaded[] = [];
-    const byKey = new Map<string, Loaded>();
     for (const node of kids) {
       assertSafeName(node.name, this.source.path);
       if (++this.entryCount > MAX_ENTRIES) throw new DiscError('too-large', { path: this.source.path, what: `more than ${MAX_ENTRIES} entries` });
@@ -76,14 +75,22 @@ export class TreeDisc implements Disc {
           throw new DiscError('truncated', { path: this.source.path, what: `the data of ${joinDiscPath(dir.path, node.name)}` });
         }
       }
-      const child: Loaded = { node, path: joinDiscPath(dir.path, node.name) };
-      out.push(child);
-      const k = normalizeSegment(node.name);
-      if (!byKey.has(k)) byKey.set(k, child); // first entry wins, as Windows' CDFS does
+      out.push({ node, path: joinDiscPath(dir.path, node.name) });
     }
     dir.children = out;
-    dir.byKey = byKey;
     return out;
+  }
+
+  /** The lookup index of a directory, built on first lookup (a plain listing never needs it). */
+  private index(dir: Loaded): Map<string, Loaded> {
+    if (!dir.byKey) {
+      dir.byKey = new Map();
+      for (const c of dir.children ?? []) {
+        const k = normalizeSegment(c.node.name);
+        if (!dir.byKey.has(k)) dir.byKey.set(k, c); // first entry wins, as Windows' CDFS does
+      }
+    }
+    return dir.byKey;
   }
 
   private async find(path: string): Promise<{ hit: Loaded; depth: number } | null> {
@@ -93,7 +100,7 @@ export class TreeDisc implements Disc {
     for (const seg of segs) {
       if (!cur.node.isDir) return null;
       await this.load(cur, depth);
-      const next = cur.byKey!.get(seg);
+      const next = this.index(cur).get(seg);
       if (!next) return null;
       cur = next;
       depth++;

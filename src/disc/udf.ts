@@ -191,7 +191,7 @@ export class UdfReader implements FileSystemReader {
   }
 
   private readBlock(ref: number, lbn: number): Promise<Buffer> {
-    return this.vol.readBytes(this.blockOffset(ref, lbn), SECTOR);
+    return this.vol.readMeta(this.blockOffset(ref, lbn), SECTOR);
   }
 
   private async nodeFromIcb(name: string, ref: number, lbn: number, isDirHint: boolean): Promise<FsNode> {
@@ -254,7 +254,7 @@ export class UdfReader implements FileSystemReader {
     if (dir.inline) data = dir.inline;
     else {
       const parts: Buffer[] = [];
-      for (const x of dir.extents) parts.push(await this.vol.readBytes(x.offset, x.length));
+      for (const x of dir.extents) parts.push(await this.vol.readMeta(x.offset, x.length));
       data = Buffer.concat(parts);
     }
     const out: FsNode[] = [];

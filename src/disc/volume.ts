@@ -18,8 +18,13 @@ export interface SectorLayout {
 export const COOKED: SectorLayout = { base: 0, sectorSize: SECTOR, dataOffset: 0 };
 
 /** A logical volume of 2048-byte sectors over any byte source. */
+const META_BLOCK = 32 * SECTOR;
+const META_BLOCKS_KEPT = 256;
+
 export class LogicalVolume {
   readonly sectorCount: number;
+  /** Read-ahead cache for metadata (descriptors, directories), in 64 KiB blocks. */
+  private readonly meta = new Map<number, Buffer>();
 
   constructor(
     readonly src: ByteSource,
@@ -39,8 +44,31 @@ export class LogicalVolume {
     return this.src.path;
   }
 
+  /** Metadata sectors, through the read-ahead cache: directories of a disc are usually contiguous. */
   async readSectors(lba: number, count: number): Promise<Buffer> {
-    return this.readBytes(lba * SECTOR, count * SECTOR);
+    return this.readMeta(lba * SECTOR, count * SECTOR);
+  }
+
+  async readMeta(offset: number, length: number): Promise<Buffer> {
+    if (length === 0) return Buffer.alloc(0);
+    if (offset < 0 || length < 0 || offset + length > this.sizeBytes) return this.readBytes(offset, length);
+    const first = Math.floor(offset / META_BLOCK);
+    const last = Math.floor((offset + length - 1) / META_BLOCK);
+    if (last - first > 16) return this.readBytes(offset, length);
+    const parts: Buffer[] = [];
+    for (let b = first; b <= last; b++) {
+      let block = this.meta.get(b);
+      if (!block) {
+        const start = b * META_BLOCK;
+        block = await this.readBytes(start, Math.min(META_BLOCK, this.sizeBytes - start));
+        if (this.meta.size >= META_BLOCKS_KEPT) this.meta.delete(this.meta.keys().next().value!);
+        this.meta.set(b, block);
+      }
+      parts.push(block);
+    }
+    const joined = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    const skip = offset - first * META_BLOCK;
+    return joined.subarray(skip, skip + length);
   }
 
   /** Reads logical bytes; only the physical sectors that hold them are touched. */
