@@ -2,9 +2,10 @@ import { isDiscrunError } from '../errors.js';
 import { currentLang } from '../i18n.js';
 import { initLogger, log } from '../log.js';
 import type { Command } from './command.js';
+import { inspect } from './inspect.js';
 import { ls } from './ls.js';
 
-const COMMANDS: Command[] = [ls];
+const COMMANDS: Command[] = [inspect, ls];
 
 function help(): string {
   const lang = currentLang();

@@ -47,7 +47,7 @@ export function buildIso(srcDir: string, out: string, o: IsoOptions = {}): strin
     return out;
   }
   if (o.rockRidge !== false) args.push('-r');
-  if (o.date) args.push('--modification-date=' + o.date, '-volume_date', 'all_file_dates', o.date);
+  if (o.date) args.push('--modification-date=' + o.date, '--set_all_file_dates', o.date);
   args.push(...(o.extra ?? []), '-quiet', '-o', out, srcDir);
   const xargs = o.rockRidge === false ? ['-rockridge', 'off', '-as', 'mkisofs', ...args] : ['-as', 'mkisofs', ...args];
   execFileSync('xorriso', xargs, { stdio: ['ignore', 'ignore', 'pipe'] });
