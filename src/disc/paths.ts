@@ -5,6 +5,8 @@ import { DiscError } from '../errors.js';
  * `\` or `/`, any case, ISO `;1` versions and trailing dots all collapse to one spelling.
  */
 export function lookupKey(path: string): string {
+  // Fast path: a clean disc path (no backslash, dot segment, version or trailing dot) only needs upper-casing.
+  if (!/[\\;]|\.(\/|$)|\/\/|^\//.test(path)) return path.toUpperCase();
   return path
     .replace(/\\/g, '/')
     .split('/')
