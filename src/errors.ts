@@ -62,6 +62,10 @@ const MESSAGES = {
     fr: (p) => `La configuration ${p.path} est invalide : ${p.what}.`,
     en: (p) => `The configuration ${p.path} is invalid: ${p.what}.`,
   },
+  'file-exists': {
+    fr: (p) => `${p.path} existe déjà : rien n'a été écrit (--force pour le remplacer).`,
+    en: (p) => `${p.path} already exists: nothing was written (--force replaces it).`,
+  },
   'write-failed': {
     fr: (p) => `Impossible d'écrire ${p.path} (${p.reason}).`,
     en: (p) => `Cannot write ${p.path} (${p.reason}).`,

@@ -4,8 +4,9 @@ import { initLogger, log } from '../log.js';
 import type { Command } from './command.js';
 import { inspect } from './inspect.js';
 import { ls } from './ls.js';
+import { profile } from './profile.js';
 
-const COMMANDS: Command[] = [inspect, ls];
+const COMMANDS: Command[] = [inspect, ls, profile];
 
 function help(): string {
   const lang = currentLang();

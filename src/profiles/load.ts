@@ -1,0 +1,184 @@
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { log } from '../log.js';
+import { dirs } from '../xdg.js';
+import { Profile } from './schema.js';
+
+export type ProfileOrigin = 'shipped' | 'system' | 'user' | 'explicit';
+
+export interface LoadedProfile {
+  profile: Profile;
+  path: string;
+  origin: ProfileOrigin;
+}
+
+export interface Problem {
+  path: string;
+  line: number | null;
+  col: number | null;
+  /** Dotted path of the field, e.g. `wine.desktop`. */
+  field: string | null;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface ProfileDir {
+  path: string;
+  origin: ProfileOrigin;
+}
+
+/** Profiles shipped with discrun, beside dist/ (or src/ when run from source). */
+export const SHIPPED_PROFILES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'profiles');
+
+/** Later directories win: a technician's user profile overrides the system one, which overrides the shipped one. */
+export function defaultProfileDirs(env: NodeJS.ProcessEnv = process.env): ProfileDir[] {
+  const d = dirs(env);
+  return [
+    { path: SHIPPED_PROFILES, origin: 'shipped' },
+    { path: d.systemProfiles, origin: 'system' },
+    { path: join(d.config, 'profiles'), origin: 'user' },
+  ];
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.line !== null ? `${p.path}:${p.line}:${p.col}` : p.path;
+  return `${where}: ${p.severity}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
+}
+
+/** Parses one profile's YAML; every problem carries a line and column where one is known. */
+export function parseProfile(text: string, path: string): { profile: Profile | null; problems: Problem[]; doc: Document | null } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = [];
+  const at = (offset: number | undefined) => (offset === undefined ? { line: null, col: null } : lc.linePos(offset));
+  for (const e of doc.errors) problems.push({ path, ...at(e.pos[0]), field: null, message: e.message.split('\n')[0]!, severity: 'error' });
+  for (const w of doc.warnings) problems.push({ path, ...at(w.pos[0]), field: null, message: w.message.split('\n')[0]!, severity: 'warning' });
+  if (doc.errors.length) return { profile: null, problems, doc: null };
+  const data = doc.toJS();
+  const parsed = Profile.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const segs = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+      // Point at the deepest node that exists: a missing key points at its parent mapping.
+      let node: unknown = null;
+      for (let n = segs.length; n >= 0 && !isNode(node); n--) node = doc.getIn(segs.slice(0, n), true);
+      const range = isNode(node) ? node.range : undefined;
+      problems.push({ path, ...at(range?.[0]), field: segs.join('.') || null, message: issue.message, severity: 'error' });
+    }
+    return { profile: null, problems, doc };
+  }
+  return { profile: parsed.data, problems, doc };
+}
+
+async function listYaml(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string, depth: number): Promise<void> => {
+    if (depth > 8) return;
+    let names;
+    try {
+      names = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const p = join(d, n.name);
+      if (n.isDirectory()) await walk(p, depth + 1);
+      else if (/\.ya?ml$/i.test(n.name)) out.push(p);
+    }
+  };
+  await walk(dir, 0);
+  return out.sort();
+}
+
+interface CacheEntry {
+  mtimeMs: number;
+  size: number;
+  profile: Profile | null;
+  problems: Problem[];
+}
+
+const CACHE_VERSION = 1;
+
+export interface Catalogue {
+  profiles: LoadedProfile[];
+  problems: Problem[];
+  /** Profiles hidden by one with the same id in a later directory. */
+  overridden: LoadedProfile[];
+}
+
+/**
+ * Loads every profile. Parsed profiles are cached by path, size and mtime, so a catalogue of
+ * thousands of files loads in a few hundred milliseconds. A broken file is skipped with a problem;
+ * it never stops the others from loading.
+ */
+export async function loadCatalogue(opts: { dirs?: ProfileDir[]; cacheFile?: string | null; extra?: string[] } = {}): Promise<Catalogue> {
+  const roots = opts.dirs ?? defaultProfileDirs();
+  const cacheFile = opts.cacheFile === undefined ? join(dirs().cache, `profiles-index-v${CACHE_VERSION}.json`) : opts.cacheFile;
+  let cache: Record<string, CacheEntry> = {};
+  if (cacheFile) {
+    try {
+      const raw = JSON.parse(await readFile(cacheFile, 'utf8')) as { version: number; entries: Record<string, CacheEntry> };
+      if (raw.version === CACHE_VERSION) cache = raw.entries;
+    } catch {
+      // no cache yet, or a damaged one: rebuild
+    }
+  }
+  const fresh: Record<string, CacheEntry> = {};
+  let dirty = false;
+  const loaded: LoadedProfile[] = [];
+  const problems: Problem[] = [];
+  const files: Array<{ path: string; origin: ProfileOrigin }> = [];
+  for (const r of roots) for (const p of await listYaml(r.path)) files.push({ path: p, origin: r.origin });
+  for (const p of opts.extra ?? []) files.push({ path: resolve(p), origin: 'explicit' });
+  const stats = await Promise.all(files.map((f) => stat(f.path).catch(() => null)));
+  for (const [i, f] of files.entries()) {
+    const st = stats[i];
+    if (!st) {
+      problems.push({ path: f.path, line: null, col: null, field: null, message: 'cannot be read', severity: 'error' });
+      continue;
+    }
+    let entry = cache[f.path];
+    if (!entry || entry.mtimeMs !== st.mtimeMs || entry.size !== st.size) {
+      let text: string;
+      try {
+        text = await readFile(f.path, 'utf8');
+      } catch (e) {
+        problems.push({ path: f.path, line: null, col: null, field: null, message: `cannot be read (${(e as NodeJS.ErrnoException).code})`, severity: 'error' });
+        continue;
+      }
+      const r = parseProfile(text, f.path);
+      entry = { mtimeMs: st.mtimeMs, size: st.size, profile: r.profile, problems: r.problems };
+      dirty = true;
+    }
+    fresh[f.path] = entry;
+    problems.push(...entry.problems);
+    if (entry.profile) loaded.push({ profile: entry.profile, path: f.path, origin: f.origin });
+    else log().warn({ path: f.path, problems: entry.problems }, 'profile skipped');
+  }
+  if (cacheFile && (dirty || Object.keys(cache).length !== Object.keys(fresh).length)) {
+    try {
+      await mkdir(dirname(cacheFile), { recursive: true });
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify({ version: CACHE_VERSION, entries: fresh }));
+      await rename(tmp, cacheFile);
+    } catch (e) {
+      log().warn({ err: e, cacheFile }, 'profile cache not written');
+    }
+  }
+  // Precedence by origin order: the last definition of an id wins; earlier ones are overridden.
+  const rank: Record<ProfileOrigin, number> = { shipped: 0, system: 1, user: 2, explicit: 3 };
+  const byId = new Map<string, LoadedProfile>();
+  const overridden: LoadedProfile[] = [];
+  for (const p of loaded) {
+    const prev = byId.get(p.profile.id);
+    if (prev && rank[prev.origin] === rank[p.origin]) {
+      problems.push({ path: p.path, line: null, col: null, field: 'id', message: `duplicate id "${p.profile.id}" (also in ${prev.path})`, severity: 'error' });
+      continue;
+    }
+    if (prev) overridden.push(prev);
+    byId.set(p.profile.id, p);
+  }
+  return { profiles: [...byId.values()], problems, overridden };
+}
