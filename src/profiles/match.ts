@@ -28,6 +28,7 @@ export interface MatchResult {
 export class ProfileIndex {
   readonly titles: Array<LoadedProfile & { profile: TitleProfile }> = [];
   readonly engines: Array<LoadedProfile & { profile: EngineProfile }> = [];
+  /** Keyed by the first file rule only: every file must be present for a title to match. */
   private byFile = new Map<string, number[]>();
   private byFingerprint = new Map<string, number[]>();
 
@@ -35,18 +36,39 @@ export class ProfileIndex {
     for (const p of catalogue.profiles) {
       if (p.profile.kind === 'title') {
         const i = this.titles.push(p as LoadedProfile & { profile: TitleProfile }) - 1;
-        for (const f of p.profile.match.files ?? []) push(this.byFile, lookupKey(f.path), i);
+        const first = p.profile.match.files?.[0];
+        if (first) push(this.byFile, fileKey(first.path, first.size), i);
         for (const id of p.profile.match.fingerprints ?? []) push(this.byFingerprint, id, i);
       } else this.engines.push(p as LoadedProfile & { profile: EngineProfile });
     }
   }
 
-  /** Title profiles that share at least one file path or the fingerprint with this disc. */
+  /**
+   * Title profiles worth evaluating: those claiming this fingerprint, and those whose files are all
+   * on the disc with the right sizes (checksums are checked later, only for these).
+   */
   titleCandidates(files: readonly DiscEntry[], fingerprint: string): Array<LoadedProfile & { profile: TitleProfile }> {
     const hits = new Set<number>(this.byFingerprint.get(fingerprint) ?? []);
-    if (this.byFile.size) for (const f of files) for (const i of this.byFile.get(lookupKey(f.path)) ?? []) hits.add(i);
+    if (this.byFile.size) {
+      const present = new Set<string>();
+      for (const f of files) {
+        const k = lookupKey(f.path);
+        present.add(k);
+        present.add(`${k}\t${f.size}`);
+      }
+      for (const k of present) {
+        for (const i of this.byFile.get(k) ?? []) {
+          const rules = this.titles[i]!.profile.match.files ?? [];
+          if (rules.every((r) => present.has(fileKey(r.path, r.size)))) hits.add(i);
+        }
+      }
+    }
     return [...hits].sort((a, b) => a - b).map((i) => this.titles[i]!);
   }
+}
+
+function fileKey(path: string, size: number | undefined): string {
+  return size === undefined ? lookupKey(path) : `${lookupKey(path)}\t${size}`;
 }
 
 function push<K>(m: Map<K, number[]>, k: K, v: number): void {
