@@ -3,10 +3,11 @@ import { currentLang } from '../i18n.js';
 import { initLogger, log } from '../log.js';
 import type { Command } from './command.js';
 import { inspect } from './inspect.js';
+import { launch } from './launch.js';
 import { ls } from './ls.js';
 import { profile } from './profile.js';
 
-const COMMANDS: Command[] = [inspect, ls, profile];
+const COMMANDS: Command[] = [inspect, launch, ls, profile];
 
 function help(): string {
   const lang = currentLang();

@@ -40,7 +40,7 @@ export class FolderDisc implements Disc {
       { kind: 'folder', path },
       {
         label: null, publisher: null, preparer: null, application: null, systemId: null, volumeSetId: null,
-        created: null, modified: null, filesystems: [], macName: null, macOnly: false, sizeBytes: 0, listedWith: null,
+        created: null, modified: null, filesystems: [], macName: null, macOnly: false, sizeBytes: 0, listedWith: null, cdSerial: null,
         ...volume,
       },
     );

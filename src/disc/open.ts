@@ -129,7 +129,7 @@ async function onVolume(vol: LogicalVolume, source: DiscSource, _opts: OpenOptio
   const hfs = await detectHfs(vol);
   const info: VolumeInfo = {
     label: null, publisher: null, preparer: null, application: null, systemId: null, volumeSetId: null,
-    created: null, modified: null, filesystems, macName: hfs?.name ?? null, macOnly: false, sizeBytes: vol.sizeBytes, listedWith: null,
+    created: null, modified: null, filesystems, macName: hfs?.name ?? null, macOnly: false, sizeBytes: vol.sizeBytes, listedWith: null, cdSerial: null,
   };
   let isoReader: FileSystemReader | null = null;
   if (iso) {
@@ -160,6 +160,7 @@ async function onVolume(vol: LogicalVolume, source: DiscSource, _opts: OpenOptio
       isoReader = (await Iso9660Reader.open(vol, j, 'joliet')).reader;
     }
     if (iso.elTorito) filesystems.push('eltorito');
+    info.cdSerial = cdSerial(iso.joliet ?? p);
   }
   let udfReader: UdfReader | null = null;
   if (udf) {
@@ -192,6 +193,14 @@ async function onVolume(vol: LogicalVolume, source: DiscSource, _opts: OpenOptio
   }
   info.listedWith = reader.kind;
   return new TreeDisc(source, info, vol, reader);
+}
+
+/** Wine's and Windows' CDFS serial: four running byte sums over the 2048-byte descriptor. */
+export function cdSerial(descriptor: Buffer): { nt: number; win9x: number } {
+  const sum = [0, 0, 0, 0];
+  for (let i = 0; i + 3 < 2048 && i + 3 < descriptor.length; i += 4) for (let k = 0; k < 4; k++) sum[k] = (sum[k]! + descriptor[i + k]!) & 0xff;
+  const [a, b, c, d] = sum as [number, number, number, number];
+  return { nt: ((a << 24) | (b << 16) | (c << 8) | d) >>> 0, win9x: ((d << 24) | (c << 16) | (b << 8) | a) >>> 0 };
 }
 
 async function isPlaceholder(fs: FileSystemReader): Promise<boolean> {

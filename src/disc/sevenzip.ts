@@ -83,7 +83,7 @@ export class SevenZipDisc implements Disc {
       { kind: 'archive', path },
       {
         label: null, publisher: null, preparer: null, application: null, systemId: null, volumeSetId: null,
-        created: null, modified: null, filesystems: [], macName: null, macOnly: false, sizeBytes: 0, listedWith: null,
+        created: null, modified: null, filesystems: [], macName: null, macOnly: false, sizeBytes: 0, listedWith: null, cdSerial: null,
       },
       entries,
       bin,

@@ -26,6 +26,11 @@ export interface VolumeInfo {
   macName: string | null;
   /** True when only a Mac filesystem is present: Windows software cannot be on it. */
   macOnly: boolean;
+  /**
+   * The volume serial Windows reports for this disc: a byte-wise checksum of the volume descriptor
+   * Windows reads (Joliet's when present); NT and 9x order its bytes differently.
+   */
+  cdSerial: { nt: number; win9x: number } | null;
   /** The filesystem whose tree `list()` shows (Joliet on most PC discs). */
   listedWith: FsKind | null;
   /** Bytes in the logical volume (image size for images). */

@@ -1,0 +1,15 @@
+import type { EngineRunnerId, Runner } from './types.js';
+import { wineRunner } from './wine.js';
+
+/** The explicit registry of runners (as in Lutris): one module each, one interface. */
+const RUNNERS: Partial<Record<EngineRunnerId, Runner>> = {
+  wine: wineRunner,
+};
+
+export function registerRunner(r: Runner): void {
+  RUNNERS[r.id] = r;
+}
+
+export function getRunner(id: EngineRunnerId): Runner | null {
+  return RUNNERS[id] ?? null;
+}
