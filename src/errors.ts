@@ -57,6 +57,10 @@ const MESSAGES = {
     en: () => `The bubblewrap sandbox (bwrap) is missing: install it, or run again with --no-sandbox knowingly.`,
   },
   'cannot-run': { fr: (p) => `${p.fr}`, en: (p) => `${p.en}` },
+  'already-running': {
+    fr: () => `Ce disque est déjà lancé.`,
+    en: () => `This disc is already running.`,
+  },
   'busy': { fr: (p) => `${p.what} est déjà en cours.`, en: (p) => `${p.what} is already running.` },
   'config-invalid': {
     fr: (p) => `La configuration ${p.path} est invalide : ${p.what}.`,

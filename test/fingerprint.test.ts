@@ -180,6 +180,14 @@ describe('one identity per disc', () => {
     expect((await inspectPath(dir, 'fr')).fingerprint.id).toBe(base);
   });
 
+  it('differs for two discs laid out alike whose root files differ inside', async () => {
+    const x = join(tmp, 'alike-x');
+    const y = join(tmp, 'alike-y');
+    writeTree(x, { 'JEU.EXE': Buffer.alloc(1000, 1), 'DATA/A.DAT': 'aaaa' });
+    writeTree(y, { 'JEU.EXE': Buffer.alloc(1000, 2), 'DATA/A.DAT': 'aaaa' });
+    expect((await inspectPath(x, 'fr')).fingerprint.id).not.toBe((await inspectPath(y, 'fr')).fingerprint.id);
+  });
+
   it('lists key files with size, md5 of the first 5000 bytes and of the last 5000', async () => {
     const r = await inspectPath(dir, 'fr');
     const jeu = r.fingerprint.files.find((f) => f.path === 'JEU.EXE')!;

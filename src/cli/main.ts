@@ -5,9 +5,11 @@ import type { Command } from './command.js';
 import { inspect } from './inspect.js';
 import { launch } from './launch.js';
 import { ls } from './ls.js';
+import { prefixes } from './prefixes.js';
 import { profile } from './profile.js';
+import { setupEngines } from './setup-engines.js';
 
-const COMMANDS: Command[] = [inspect, launch, ls, profile];
+const COMMANDS: Command[] = [inspect, launch, ls, prefixes, profile, setupEngines];
 
 function help(): string {
   const lang = currentLang();

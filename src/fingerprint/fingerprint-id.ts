@@ -8,17 +8,30 @@ import { lookupKey } from '../disc/index.js';
  */
 const NOISE = /^(thumbs\.db|desktop\.ini|\.ds_store|\._.*|\.windows-(label|serial)|system volume information)$/i;
 
+const SAMPLED_ROOT_FILES = 8;
+
+/** The files whose first bytes enter the id: the disc's root files, where programs and AUTORUN.INF live. */
+export function sampledFiles(entries: readonly DiscEntry[]): DiscEntry[] {
+  return entries
+    .filter((e) => !e.isDir && e.size > 0 && !e.path.includes('/') && !NOISE.test(e.path))
+    .sort((a, b) => (lookupKey(a.path) < lookupKey(b.path) ? -1 : 1))
+    .slice(0, SAMPLED_ROOT_FILES);
+}
+
 /**
- * A disc's identity: its files' paths (normalised the way Windows looks them up) and sizes.
+ * A disc's identity: its files' paths (normalised the way Windows looks them up) and sizes, and
+ * the first bytes of its root files (so two discs laid out alike but different inside differ).
  * Dates, the volume label and the mastering tool are left out, so an ISO, the disc copied to a
  * folder and the physical disc share it.
  */
-export function fingerprintId(entries: readonly DiscEntry[]): string {
+export async function fingerprintId(entries: readonly DiscEntry[], readHead: (e: DiscEntry) => Promise<Buffer>): Promise<string> {
   const lines = entries
     .filter((e) => !e.isDir && !e.path.split('/').some((seg) => NOISE.test(seg)))
     .map((e) => `${lookupKey(e.path)}\t${e.size}`)
     .sort();
-  return 'dr1-' + createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 24);
+  const h = createHash('sha256').update(lines.join('\n'));
+  for (const e of sampledFiles(entries)) h.update(`\n${lookupKey(e.path)}\t`).update(await readHead(e));
+  return 'dr1-' + h.digest('hex').slice(0, 24);
 }
 
 export interface KeyFile {

@@ -4,7 +4,7 @@ import { parseAutorun, resolveCommand, type Autorun } from './autorun.js';
 import { sniffDirector, type DirectorInfo } from './director.js';
 import { sniffExe, type ExeInfo } from './exe.js';
 import { discFile } from './file-view.js';
-import { fingerprintId, keyFile } from './fingerprint-id.js';
+import { fingerprintId, keyFile, MD5_BYTES } from './fingerprint-id.js';
 import { htmlEmbeds, START_PAGES, type HtmlEmbeds } from './html.js';
 import { installerFromExe, installerFromNames, looksLikeSetupName, type InstallerType } from './installers.js';
 import { nameSignals, type NameSignals } from './names.js';
@@ -249,7 +249,7 @@ export async function inspectDisc(disc: Disc, lang: Lang = currentLang()): Promi
     year,
     runner,
     risks,
-    fingerprint: { id: fingerprintId(entries), files: keyFiles },
+    fingerprint: { id: await fingerprintId(entries, (e) => disc.read(e.path, 0, MD5_BYTES)), files: keyFiles },
     media: { flash, startPage, icon },
     stats: { files: files.length, bytesRead: disc.bytesRead - readBefore, ms: Math.round(performance.now() - started) },
   };

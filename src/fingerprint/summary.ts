@@ -30,7 +30,9 @@ export function engineLabel(i: Inspection, lang: Lang): string {
   const v = i.engine.version ? ` ${i.engine.id === 'flash' ? 'SWF v' + i.engine.version : i.engine.version}` : '';
   const as3 = i.engine.id === 'flash' ? (i.engine.as3 ? ', ActionScript 3' : ', ActionScript 1/2') : '';
   const native = i.engine.id === 'native' ? (lang === 'fr' ? 'programme natif' : 'native program') : i.engine.id === 'unknown' ? (lang === 'fr' ? 'non reconnue' : 'not recognised') : '';
-  return `${name}${v}${as3}${native}`.trim() + ` (${PLATFORM[i.platform]![lang]})`;
+  const is64 = i.risks.some((r) => r.id === '64-bit');
+  const platform = is64 ? (lang === 'fr' ? 'Windows 64 bits' : '64-bit Windows') : PLATFORM[i.platform]![lang];
+  return `${name}${v}${as3}${native}`.trim() + ` (${platform})`;
 }
 
 /** A few lines a person reads: what the disc is and what discrun will do with it. */

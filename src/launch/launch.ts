@@ -108,7 +108,7 @@ export async function launch(req: LaunchRequest): Promise<LaunchResult> {
     const sandbox = !req.noSandbox;
     if (sandbox) {
       const sb = await sandboxAvailable();
-      if (!sb.ok) throw new DiscrunError('no-sandbox');
+      if (!sb.ok) return refused(lang, new DiscrunError('no-sandbox').sentence(lang), runnerId, profileId);
     } else log.warn('launching without a sandbox (--no-sandbox): the program can reach the network and the user’s files');
 
     display = await acquireDisplay({ headless: req.headless ?? false });
@@ -154,7 +154,7 @@ export async function launch(req: LaunchRequest): Promise<LaunchResult> {
       ...(fallback ? { fallback } : {}),
     };
   } catch (e) {
-    if (isDiscrunError(e) && e.code === 'cannot-run') return refused(lang, e.sentence(lang));
+    if (isDiscrunError(e) && (e.code === 'cannot-run' || e.code === 'already-running')) return refused(lang, e.sentence(lang));
     throw e;
   } finally {
     await display?.close().catch(() => {});

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { DiscrunError } from '../errors.js';
 import { wineDriveDir } from '../launch/disc-view.js';
 import type { WineOptions } from '../profiles/schema.js';
-import { detectWine, wineLoader } from './wine/install.js';
-import { ensurePrefix, readMeta, wineEnv, writeMeta, type WineArch } from './wine/prefix.js';
+import { acquireRunLock } from '../launch/state.js';
+import { detectWine, wineLoader, type WineInstall } from './wine/install.js';
+import { ensurePrefix, readMeta, wineEnv, writeMeta, type PrefixMeta, type WineArch } from './wine/prefix.js';
 import type { LaunchContext, LaunchPlan, Runner } from './types.js';
 
 const NT_VERSIONS = new Set(['nt40', 'win2k', 'winxp', 'vista', 'win7', 'win10']);
@@ -82,6 +83,27 @@ export const wineRunner: Runner = {
 
     const id = ctx.throwaway ? `throwaway-${process.pid}-${Date.now()}` : insp.fingerprint.id;
     const { dir: prefix, meta } = await ensurePrefix(wine, arch, ctx.dirs, id, { fingerprint: insp.fingerprint.id, title: insp.title, label: insp.volume.label }, ctx.log);
+    const release = await acquireRunLock(prefix);
+    try {
+      return await planInPrefix(ctx, wine, arch, prefix, meta, entry, opts, release);
+    } catch (e) {
+      await release();
+      throw e;
+    }
+  },
+};
+
+async function planInPrefix(
+  ctx: LaunchContext,
+  wine: WineInstall,
+  arch: WineArch,
+  prefix: string,
+  meta: PrefixMeta,
+  entry: { path: string; args: string[] },
+  opts: WineOptions | undefined,
+  release: () => Promise<void>,
+): Promise<LaunchPlan> {
+    const insp = ctx.inspection;
 
     // D: is the disc: a CD-ROM with the disc's label and serial; d:: is the drive for physical discs.
     const nt = NT_VERSIONS.has(opts?.windowsVersion ?? 'winxp');
@@ -149,11 +171,11 @@ export const wineRunner: Runner = {
         m.installed = [...new Set([...m.installed, ...pending.map(installKey)])];
         await writeMeta(prefix, m);
         await rm(join(prefix, 'drive_c', 'discrun-profile.reg'), { force: true });
+        await release();
         if (ctx.throwaway) await rm(prefix, { recursive: true, force: true });
       },
     };
-  },
-};
+}
 
 /** Quotes for /bin/sh. */
 export function shq(s: string): string {

@@ -64,15 +64,22 @@ export function bwrapArgs(policy: SandboxPolicy): string[] {
   return a;
 }
 
-let cached: { ok: boolean; version: string | null; reason?: string } | null = null;
+const cached = new Map<string, { ok: boolean; version: string | null; reason?: string }>();
 
 /** Is bubblewrap installed and allowed to create namespaces here? */
 export async function sandboxAvailable(): Promise<{ ok: boolean; version: string | null; reason?: string }> {
-  if (cached) return cached;
   const bwrap = await findExecutable('bwrap');
-  if (!bwrap) return (cached = { ok: false, version: null, reason: 'bwrap is not installed' });
+  const key = bwrap ?? '';
+  if (cached.has(key)) return cached.get(key)!;
+  const r = await probeBwrap(bwrap);
+  cached.set(key, r);
+  return r;
+}
+
+async function probeBwrap(bwrap: string | null): Promise<{ ok: boolean; version: string | null; reason?: string }> {
+  if (!bwrap) return { ok: false, version: null, reason: 'bwrap is not installed' };
   const v = await execa(bwrap, ['--version'], { reject: false });
   const probe = await execa(bwrap, ['--unshare-all', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', 'true'], { reject: false, timeout: 10_000 });
-  if (probe.exitCode !== 0) return (cached = { ok: false, version: String(v.stdout).trim(), reason: String(probe.stderr).trim() || 'bwrap cannot create namespaces' });
-  return (cached = { ok: true, version: String(v.stdout).replace(/^bubblewrap\s*/, '').trim() });
+  if (probe.exitCode !== 0) return { ok: false, version: String(v.stdout).trim(), reason: String(probe.stderr).trim() || 'bwrap cannot create namespaces' };
+  return { ok: true, version: String(v.stdout).replace(/^bubblewrap\s*/, '').trim() };
 }

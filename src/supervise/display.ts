@@ -28,7 +28,10 @@ export async function acquireDisplay(opts: { headless?: boolean; size?: string }
   }
   const xvfb = await findExecutable('Xvfb');
   if (!xvfb) throw new Error('Xvfb is not installed');
-  const proc = spawn(xvfb, ['-displayfd', '3', '-screen', '0', `${opts.size ?? '1024x768'}x24`, '-nolisten', 'tcp', '-noreset'], {
+  // setpriv makes the kernel stop Xvfb if discrun itself is killed: no server is left behind.
+  const setpriv = await findExecutable('setpriv');
+  const cmd = setpriv ? [setpriv, '--pdeathsig', 'TERM', '--', xvfb] : [xvfb];
+  const proc = spawn(cmd[0]!, [...cmd.slice(1), '-displayfd', '3', '-screen', '0', `${opts.size ?? '1024x768'}x24`, '-nolisten', 'tcp', '-noreset'], {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));

@@ -43,6 +43,9 @@ export interface PeOptions {
   link?: string[];
   cflags?: string[];
   shared?: boolean;
+  /** i686 (32-bit, the era's programs) by default; x86_64 where 32-bit code cannot run. */
+  arch?: 'i686' | 'x86_64';
+  libs?: string[];
   /** Import libraries made from a .def, for linking against DLLs that only exist on a real disc. */
   imports?: Array<{ dll: string; symbols: string[] }>;
 }
@@ -59,17 +62,17 @@ export function mingwPe(source: string, opts: PeOptions = {}): string {
     if (opts.version) {
       const rc = join(work, 'v.rc');
       writeFileSync(rc, rcFor(opts.version));
-      execFileSync('i686-w64-mingw32-windres', ['-c', '1252', rc, '-O', 'coff', '-o', join(work, 'v.res')]);
+      execFileSync(`${opts.arch ?? 'i686'}-w64-mingw32-windres`, ['-c', '1252', rc, '-O', 'coff', '-o', join(work, 'v.res')]);
       args.push(join(work, 'v.res'));
     }
     for (const [i, imp] of (opts.imports ?? []).entries()) {
       const def = join(work, `imp${i}.def`);
       writeFileSync(def, `LIBRARY ${imp.dll}\nEXPORTS\n${imp.symbols.join('\n')}\n`);
-      execFileSync('i686-w64-mingw32-dlltool', ['-d', def, '-l', join(work, `libimp${i}.a`)]);
+      execFileSync(`${opts.arch ?? 'i686'}-w64-mingw32-dlltool`, ['-d', def, '-l', join(work, `libimp${i}.a`)]);
       args.push(join(work, `libimp${i}.a`));
     }
-    args.push(...(opts.link ?? []));
-    execFileSync('i686-w64-mingw32-gcc', args, { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    args.push(...(opts.link ?? []), ...(opts.libs ?? []).map((l) => `-l${l}`));
+    execFileSync(`${opts.arch ?? 'i686'}-w64-mingw32-gcc`, args, { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
   });
 }
 
@@ -80,6 +83,11 @@ export function nasmCom(asm: string): string {
     writeFileSync(src, asm);
     execFileSync('nasm', ['-f', 'bin', '-o', out, src]);
   });
+}
+
+/** The probe: a Windows program that reports what it sees (test/fixtures/probe.c). */
+export function probe(arch: 'i686' | 'x86_64' = 'x86_64'): string {
+  return mingwPe(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'probe.c'), 'utf8'), { arch, libs: ['ws2_32', 'gdi32'] });
 }
 
 export const MINIMAL_GUI = '#include <windows.h>\nint WINAPI WinMain(HINSTANCE a, HINSTANCE b, LPSTR c, int d) { return 0; }\n';

@@ -28,8 +28,13 @@ export interface PrefixMeta {
 const META = 'discrun-prefix.json';
 const TEMPLATE_MARK = '.discrun-template';
 
+/** Templates may be shared by several users or test runs: DISCRUN_WINE_TEMPLATES points elsewhere. */
+export function templatesRoot(dirs: Dirs): string {
+  return process.env.DISCRUN_WINE_TEMPLATES || join(dirs.data, 'wine-templates');
+}
+
 export function templateDir(dirs: Dirs, wine: WineInstall, arch: WineArch): string {
-  return join(dirs.data, 'wine-templates', `${wine.version.replace(/[^\w.-]/g, '_')}-${arch}`);
+  return join(templatesRoot(dirs), `${wine.version.replace(/[^\w.-]/g, '_')}-${arch}`);
 }
 
 export function prefixesDir(dirs: Dirs): string {
@@ -130,7 +135,7 @@ async function withLock<T>(lockDir: string, fn: () => Promise<T>, waitMs = 600_0
 export async function ensureTemplate(wine: WineInstall, arch: WineArch, dirs: Dirs, log: Logger): Promise<string> {
   const dir = templateDir(dirs, wine, arch);
   if (await stat(join(dir, TEMPLATE_MARK)).catch(() => null)) return dir;
-  await mkdir(join(dirs.data, 'wine-templates'), { recursive: true });
+  await mkdir(templatesRoot(dirs), { recursive: true });
   return withLock(`${dir}.lock`, async () => {
     if (await stat(join(dir, TEMPLATE_MARK)).catch(() => null)) return dir;
     const tmp = `${dir}.building-${process.pid}`;
@@ -192,7 +197,9 @@ export async function ensurePrefix(
     const tmp = `${dir}.cloning-${process.pid}`;
     await rm(tmp, { recursive: true, force: true });
     const started = performance.now();
-    await cp(template, tmp, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    // coreutils cp copies a 600 MB prefix several times faster than fs.cp, and never hard-links.
+    const r = await execa('cp', ['-a', '--reflink=auto', template, tmp], { reject: false });
+    if (r.exitCode !== 0) await cp(template, tmp, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
     await rm(join(tmp, TEMPLATE_MARK), { force: true });
     const meta: PrefixMeta = { id, ...info, arch, wine: wine.version, created: new Date().toISOString(), lastUsed: null, regHash: null, installed: [] };
     await writeMeta(tmp, meta);
