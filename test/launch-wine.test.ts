@@ -263,6 +263,26 @@ status: untested
   });
 });
 
+describe('discrun profile verify', () => {
+  it('runs the disc with its profile, appends a verified record and only suggests a status', () => {
+    const d = probeDisc('verify', 'A_VERIFIER', 'PROBE.EXE --stay 30 --color 3366CC');
+    const file = join(base, 'verify.yaml');
+    expect(cli(['profile', 'new', d.iso, '-o', file], env).status).toBe(0);
+    const before = readFileSync(file, 'utf8');
+    expect(before).toMatch(/^# Drafted by discrun profile new/);
+    const r = cli(['profile', 'verify', d.iso, '--profile', file, '--timeout', '6', '--json'], env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ suggestedStatus: 'bronze', record: { runner: 'wine', result: 'ran', discrun: expect.any(String), runnerVersion: expect.stringMatching(/^\d/) } });
+    const after = readFileSync(file, 'utf8');
+    expect(after).toMatch(/^# Drafted by discrun profile new/); // comments kept
+    expect(after).toMatch(/status: untested/); // a person decides
+    expect(after).toMatch(/verified:\n\s+- date: \d{4}-\d\d-\d\d\n\s+discrun: /);
+    const png = decodePng(readFileSync((r.json.record as { screenshot: string }).screenshot));
+    expect(png.pixel(500, 400)).toEqual([0x33, 0x66, 0xcc]);
+    expect(cli(['profile', 'lint', file], env).status).toBe(0);
+  });
+});
+
 describe('discrun prefixes', () => {
   it('lists prefixes, and reset keeps a backup of the saves', () => {
     const list = cli(['prefixes', 'list', '--json'], env);
