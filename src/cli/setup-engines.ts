@@ -2,7 +2,7 @@ import { log } from '../log.js';
 import { getRunner } from '../runners/index.js';
 import type { EngineRunnerId } from '../runners/types.js';
 import { detectWine } from '../runners/wine/install.js';
-import { ensureTemplate } from '../runners/wine/prefix.js';
+import { ensureSpare, ensureTemplate } from '../runners/wine/prefix.js';
 import { sandboxAvailable } from '../sandbox/policy.js';
 import { dirs } from '../xdg.js';
 import { parse, type Command } from './command.js';
@@ -13,7 +13,15 @@ export const setupEngines: Command = {
   summary: { fr: 'prépare les moteurs (préfixe Wine modèle) et vérifie ce qui est installé', en: 'prepare engines (template Wine prefix) and check what is installed' },
   usage: 'discrun setup-engines [--json]',
   async run(args) {
-    const { values } = parse(args, { json: { type: 'boolean' } }, 'discrun setup-engines [--json]');
+    const { values } = parse(args, { json: { type: 'boolean' }, spare: { type: 'string' } }, 'discrun setup-engines [--json]');
+    if (values.spare) {
+      // Internal: run detached after a new disc's first launch, to keep the next copy ready.
+      const wine = await detectWine();
+      const arch = values.spare === 'win64' ? 'win64' : 'win32';
+      if (!wine) return 1;
+      await ensureSpare(await ensureTemplate(wine, arch, dirs(), log()), dirs());
+      return 0;
+    }
     const report: Record<string, unknown> = {};
     const sb = await sandboxAvailable();
     report.sandbox = sb;
@@ -24,6 +32,7 @@ export const setupEngines: Command = {
         if (arch === 'win32' ? !wine.can32 : !wine.loader64) continue;
         const started = performance.now();
         const dir = await ensureTemplate(wine, arch, dirs(), log());
+        await ensureSpare(dir, dirs());
         (report.wine as { templates: unknown[] }).templates.push({ arch, dir, seconds: Math.round((performance.now() - started) / 100) / 10 });
       }
     }

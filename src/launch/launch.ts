@@ -83,6 +83,7 @@ export async function launch(req: LaunchRequest): Promise<LaunchResult> {
   let disc: Disc | null = req.prepared?.disc ?? null;
   let display: Display | null = null;
   let runDir: string | null = null;
+  const finishers: Array<() => void> = [];
   try {
     if (!disc) disc = await openDisc(req.path);
     const inspection = req.prepared?.inspection ?? (await inspectDisc(disc, lang));
@@ -123,7 +124,7 @@ export async function launch(req: LaunchRequest): Promise<LaunchResult> {
     const avail = await runner.available();
     if (!avail.ok) throw new DiscrunError('tool-missing', { tool: `${runnerId} (${avail.reason ?? 'missing'})` });
     // A runner may hand over to another one (ScummVM → Wine) and says so in the plan.
-    const plan: LaunchPlan = await runner.plan({ disc, inspection, profile, view, dirs, runDir, display, log, lang, throwaway: req.throwaway ?? false });
+    const plan: LaunchPlan = await runner.plan({ disc, inspection, profile, view, dirs, runDir, display, log, lang, throwaway: req.throwaway ?? false, onFinish: (fn) => finishers.push(fn) });
     const fallback: LaunchResult['fallback'] = plan.fallbackFrom ? { from: plan.fallbackFrom.runner, reason: plan.fallbackFrom.reason } : undefined;
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const logFile = join(logsDir, `${stamp}-${inspection.fingerprint.id}-${plan.runner}.log`);
@@ -160,5 +161,12 @@ export async function launch(req: LaunchRequest): Promise<LaunchResult> {
     await display?.close().catch(() => {});
     if (runDir) await rm(runDir, { recursive: true, force: true }).catch(() => {});
     if (disc && !req.prepared) await disc.close();
+    for (const fn of finishers) {
+      try {
+        fn();
+      } catch (e) {
+        log.warn({ err: e }, 'after-run task failed');
+      }
+    }
   }
 }

@@ -24,6 +24,8 @@ export interface LaunchContext {
   lang: Lang;
   /** Use a throwaway prefix / save directory (smoke tests). */
   throwaway: boolean;
+  /** Work to do once the run is over and reported (e.g. preparing the next spare prefix). */
+  onFinish?: (fn: () => void) => void;
 }
 
 /** How a run is judged once the process has ended. */

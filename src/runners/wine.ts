@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DiscrunError } from '../errors.js';
@@ -82,7 +84,9 @@ export const wineRunner: Runner = {
     if (!wineLoader(wine, arch)) throw new DiscrunError('tool-missing', { tool: arch === 'win32' ? 'wine32' : 'wine64' });
 
     const id = ctx.throwaway ? `throwaway-${process.pid}-${Date.now()}` : insp.fingerprint.id;
-    const { dir: prefix, meta } = await ensurePrefix(wine, arch, ctx.dirs, id, { fingerprint: insp.fingerprint.id, title: insp.title, label: insp.volume.label }, ctx.log);
+    const { dir: prefix, meta, created } = await ensurePrefix(wine, arch, ctx.dirs, id, { fingerprint: insp.fingerprint.id, title: insp.title, label: insp.volume.label }, ctx.log);
+    // A new prefix used (or would have used) the spare copy: prepare the next one once this run is over.
+    if (created && !ctx.throwaway) ctx.onFinish?.(() => spawnSpareMaker(arch));
     const release = await acquireRunLock(prefix);
     try {
       return await planInPrefix(ctx, wine, arch, prefix, meta, entry, opts, release);
@@ -175,6 +179,13 @@ async function planInPrefix(
         if (ctx.throwaway) await rm(prefix, { recursive: true, force: true });
       },
     };
+}
+
+/** Copies the template into a spare prefix in a detached process that outlives this one. */
+function spawnSpareMaker(arch: WineArch): void {
+  const bin = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'setup-engines', '--spare', arch], { detached: true, stdio: 'ignore', env: process.env });
+  child.unref();
 }
 
 /** Quotes for /bin/sh. */

@@ -185,7 +185,7 @@ export async function ensurePrefix(
   id: string,
   info: { fingerprint: string; title: string | null; label: string | null },
   log: Logger,
-): Promise<{ dir: string; meta: PrefixMeta; created: boolean }> {
+): Promise<{ dir: string; meta: PrefixMeta; created: boolean; usedSpare?: boolean }> {
   const dir = join(prefixesDir(dirs), id);
   const existing = await readMeta(dir);
   if (existing) return { dir, meta: existing, created: false };
@@ -197,14 +197,59 @@ export async function ensurePrefix(
     const tmp = `${dir}.cloning-${process.pid}`;
     await rm(tmp, { recursive: true, force: true });
     const started = performance.now();
-    // coreutils cp copies a 600 MB prefix several times faster than fs.cp, and never hard-links.
-    const r = await execa('cp', ['-a', '--reflink=auto', template, tmp], { reject: false });
-    if (r.exitCode !== 0) await cp(template, tmp, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    // A spare copy made in the background after the previous clone makes this a rename.
+    const fromSpare = await takeSpare(template, tmp);
+    if (!fromSpare) await copyTree(template, tmp);
     await rm(join(tmp, TEMPLATE_MARK), { force: true });
     const meta: PrefixMeta = { id, ...info, arch, wine: wine.version, created: new Date().toISOString(), lastUsed: null, regHash: null, installed: [] };
     await writeMeta(tmp, meta);
     await rename(tmp, dir);
-    log.info({ dir, ms: Math.round(performance.now() - started) }, 'prefix cloned from template');
-    return { dir, meta, created: true };
+    log.info({ dir, ms: Math.round(performance.now() - started), fromSpare }, 'prefix cloned from template');
+    return { dir, meta, created: true, usedSpare: fromSpare };
   });
+}
+
+/** A real copy (never hard links): coreutils cp is several times faster than fs.cp on 600 MB. */
+async function copyTree(from: string, to: string): Promise<void> {
+  const r = await execa('cp', ['-a', '--reflink=auto', from, to], { reject: false });
+  if (r.exitCode !== 0) {
+    await rm(to, { recursive: true, force: true });
+    await cp(from, to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  }
+}
+
+export function spareDir(template: string): string {
+  return `${template}.spare`;
+}
+
+async function takeSpare(template: string, to: string): Promise<boolean> {
+  try {
+    await rename(spareDir(template), to);
+    return true;
+  } catch {
+    return false; // none ready, taken by another launch, or on another filesystem
+  }
+}
+
+/**
+ * Prepares the next copy of the template ahead of time, so that the first launch of the next new
+ * disc costs a rename instead of copying 600 MB. Returns false when one is already there.
+ */
+export async function ensureSpare(template: string, dirs: Dirs): Promise<boolean> {
+  const spare = spareDir(template);
+  if (await stat(spare).catch(() => null)) return false;
+  // A spare is only useful where a rename can move it into the prefixes folder.
+  await mkdir(prefixesDir(dirs), { recursive: true });
+  const [a, b] = await Promise.all([stat(template), stat(prefixesDir(dirs))]);
+  if (a.dev !== b.dev) return false;
+  const tmp = `${spare}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await copyTree(template, tmp);
+  try {
+    await rename(tmp, spare);
+    return true;
+  } catch {
+    await rm(tmp, { recursive: true, force: true });
+    return false;
+  }
 }
