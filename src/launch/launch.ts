@@ -124,11 +124,11 @@ export async function launch(req: LaunchRequest): Promise<LaunchResult> {
     const avail = await runner.available();
     if (!avail.ok) throw new DiscrunError('tool-missing', { tool: `${runnerId} (${avail.reason ?? 'missing'})` });
     // A runner may hand over to another one (ScummVM → Wine) and says so in the plan.
-    const plan: LaunchPlan = await runner.plan({ disc, inspection, profile, view, dirs, runDir, display, log, lang, throwaway: req.throwaway ?? false, onFinish: (fn) => finishers.push(fn) });
-    const fallback: LaunchResult['fallback'] = plan.fallbackFrom ? { from: plan.fallbackFrom.runner, reason: plan.fallbackFrom.reason } : undefined;
+    let plan: LaunchPlan = await runner.plan({ disc, inspection, profile, view, dirs, runDir, display, log, lang, throwaway: req.throwaway ?? false, onFinish: (fn) => finishers.push(fn) });
+    let fallback: LaunchResult['fallback'] = plan.fallbackFrom ? { from: plan.fallbackFrom.runner, reason: plan.fallbackFrom.reason } : undefined;
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const logFile = join(logsDir, `${stamp}-${inspection.fingerprint.id}-${plan.runner}.log`);
-    const res = await supervise(plan, {
+    let logFile = join(logsDir, `${stamp}-${inspection.fingerprint.id}-${plan.runner}.log`);
+    const superviseOpts = {
       sandbox,
       ...(req.timeoutSec !== undefined ? { timeoutSec: req.timeoutSec } : {}),
       ...(req.screenshot ? { screenshotPath: req.screenshot } : {}),
@@ -137,7 +137,17 @@ export async function launch(req: LaunchRequest): Promise<LaunchResult> {
       discGone: discGone(disc),
       ...(req.signal ? { signal: req.signal } : {}),
       log,
-    });
+    };
+    let res = await supervise(plan, superviseOpts);
+    // Ruffle that fails early (a panic, a crash) hands over to Wine with the original projector.
+    if (plan.runner === 'ruffle' && res.outcome === 'crashed' && res.seconds < 20 && inspection.media.flash?.container?.kind === 'projector' && !req.signal?.aborted) {
+      log.warn({ log: logFile }, 'ruffle failed early: falling back to wine with the projector');
+      const wineDir = await mkdtemp(join(runDir, 'wine-'));
+      plan = await getRunner('wine')!.plan({ disc, inspection, profile, view, dirs, runDir: wineDir, display, log, lang, throwaway: req.throwaway ?? false, onFinish: (fn) => finishers.push(fn) });
+      fallback = { from: 'ruffle', reason: `Ruffle failed after ${Math.round(res.seconds)} s` };
+      logFile = join(logsDir, `${stamp}-${inspection.fingerprint.id}-wine.log`);
+      res = await supervise(plan, { ...superviseOpts, logFile });
+    }
     runnerId = plan.runner;
     log.info({ outcome: res.outcome, exitCode: res.exitCode, seconds: res.seconds, runner: runnerId, profile: profileId }, 'finished');
     return {
@@ -150,7 +160,7 @@ export async function launch(req: LaunchRequest): Promise<LaunchResult> {
       screenshot: res.screenshot,
       seconds: Math.round(res.seconds * 100) / 100,
       stopReason: res.stopReason,
-      message: sentence(res, lang, logFile),
+      message: (fallback ? L(lang, `${fallback.from} → ${runnerId} (${fallback.reason}). `, `${fallback.from} → ${runnerId} (${fallback.reason}). `) : '') + sentence(res, lang, logFile),
       runnerVersion: plan.runnerVersion,
       ...(fallback ? { fallback } : {}),
     };

@@ -144,7 +144,9 @@ export async function supervise(plan: LaunchPlan, o: SuperviseOptions): Promise<
     detail = check.detail;
   } else outcome = 'ran';
   await plan.after?.(exitCode);
-  return { outcome, exitCode, stopReason, seconds: (performance.now() - started) / 1000, screenshot: shot, ...(detail ? { detail } : {}) };
+  // An engine that exits 0 whatever happened (DOSBox) still reports a failed program as an error.
+  const reported = outcome === 'crashed' && exitCode === 0 ? 1 : exitCode;
+  return { outcome, exitCode: reported, stopReason, seconds: (performance.now() - started) / 1000, screenshot: shot, ...(detail ? { detail } : {}) };
 }
 
 async function childrenOf(pid: number): Promise<number[]> {

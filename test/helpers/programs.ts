@@ -77,12 +77,17 @@ export function mingwPe(source: string, opts: PeOptions = {}): string {
 }
 
 /** A DOS .COM program assembled with nasm. */
-export function nasmCom(asm: string): string {
-  return cached({ asm, v: 1 }, '.com', (out, work) => {
+export function nasmCom(asm: string, defines: string[] = []): string {
+  return cached({ asm, defines, v: 1 }, '.com', (out, work) => {
     const src = join(work, 'prog.asm');
     writeFileSync(src, asm);
-    execFileSync('nasm', ['-f', 'bin', '-o', out, src]);
+    execFileSync('nasm', ['-f', 'bin', ...defines.map((d) => `-D${d}`), '-o', out, src]);
   });
+}
+
+/** The DOS probe (test/fixtures/dosprobe.asm); `wait` builds the variant that waits for a key. */
+export function dosProbe(wait = false): string {
+  return nasmCom(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'dosprobe.asm'), 'utf8'), wait ? ['WAIT'] : []);
 }
 
 /** The probe: a Windows program that reports what it sees (test/fixtures/probe.c). */
