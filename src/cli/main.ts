@@ -2,14 +2,17 @@ import { isDiscrunError } from '../errors.js';
 import { currentLang } from '../i18n.js';
 import { initLogger, log } from '../log.js';
 import type { Command } from './command.js';
+import { daemon } from './daemon.js';
 import { inspect } from './inspect.js';
+import { install, uninstall } from './install.js';
 import { launch } from './launch.js';
 import { ls } from './ls.js';
 import { prefixes } from './prefixes.js';
 import { profile } from './profile.js';
 import { setupEngines } from './setup-engines.js';
+import { status } from './status.js';
 
-const COMMANDS: Command[] = [inspect, launch, ls, prefixes, profile, setupEngines];
+const COMMANDS: Command[] = [inspect, launch, ls, profile, prefixes, setupEngines, daemon, status, install, uninstall];
 
 function help(): string {
   const lang = currentLang();

@@ -1,5 +1,5 @@
 import { lstat, open, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DiscError, fromFsError } from '../errors.js';
 import { assertSafeName, joinDiscPath, lookupKey, normalizeSegment } from './paths.js';
 import type { Disc, DiscEntry, DiscSource, VolumeInfo } from './types.js';
@@ -39,7 +39,8 @@ export class FolderDisc implements Disc {
     return new FolderDisc(
       { kind: 'folder', path },
       {
-        label: null, publisher: null, preparer: null, application: null, systemId: null, volumeSetId: null,
+        // A folder has no volume label; desktops name a mounted disc's folder after its label.
+        label: basename(path) || null, publisher: null, preparer: null, application: null, systemId: null, volumeSetId: null,
         created: null, modified: null, filesystems: [], macName: null, macOnly: false, sizeBytes: 0, listedWith: null, cdSerial: null,
         ...volume,
       },

@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { formatProblem, parseYamlWith, type Problem } from '../util/yaml-zod.js';
 import { log } from '../log.js';
 import { dirs } from '../xdg.js';
 import { Profile } from './schema.js';
@@ -14,15 +15,7 @@ export interface LoadedProfile {
   origin: ProfileOrigin;
 }
 
-export interface Problem {
-  path: string;
-  line: number | null;
-  col: number | null;
-  /** Dotted path of the field, e.g. `wine.desktop`. */
-  field: string | null;
-  message: string;
-  severity: 'error' | 'warning';
-}
+export type { Problem };
 
 export interface ProfileDir {
   path: string;
@@ -42,34 +35,12 @@ export function defaultProfileDirs(env: NodeJS.ProcessEnv = process.env): Profil
   ];
 }
 
-export function formatProblem(p: Problem): string {
-  const where = p.line !== null ? `${p.path}:${p.line}:${p.col}` : p.path;
-  return `${where}: ${p.severity}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
-}
+export { formatProblem };
 
 /** Parses one profile's YAML; every problem carries a line and column where one is known. */
 export function parseProfile(text: string, path: string): { profile: Profile | null; problems: Problem[]; doc: Document | null } {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const problems: Problem[] = [];
-  const at = (offset: number | undefined) => (offset === undefined ? { line: null, col: null } : lc.linePos(offset));
-  for (const e of doc.errors) problems.push({ path, ...at(e.pos[0]), field: null, message: e.message.split('\n')[0]!, severity: 'error' });
-  for (const w of doc.warnings) problems.push({ path, ...at(w.pos[0]), field: null, message: w.message.split('\n')[0]!, severity: 'warning' });
-  if (doc.errors.length) return { profile: null, problems, doc: null };
-  const data = doc.toJS();
-  const parsed = Profile.safeParse(data);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const segs = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-      // Point at the deepest node that exists: a missing key points at its parent mapping.
-      let node: unknown = null;
-      for (let n = segs.length; n >= 0 && !isNode(node); n--) node = doc.getIn(segs.slice(0, n), true);
-      const range = isNode(node) ? node.range : undefined;
-      problems.push({ path, ...at(range?.[0]), field: segs.join('.') || null, message: issue.message, severity: 'error' });
-    }
-    return { profile: null, problems, doc };
-  }
-  return { profile: parsed.data, problems, doc };
+  const r = parseYamlWith(Profile, text, path);
+  return { profile: r.value, problems: r.problems, doc: r.doc };
 }
 
 async function listYaml(dir: string): Promise<string[]> {

@@ -120,7 +120,8 @@ export async function supervise(plan: LaunchPlan, o: SuperviseOptions): Promise<
     }, 1000);
     timers.push(poll);
   }
-  const onAbort = () => void stop('signal');
+  // An abort may say why: a daemon aborts with 'disc-removed' when the drive reports it.
+  const onAbort = () => void stop(o.signal?.reason === 'disc-removed' ? 'disc-removed' : 'signal');
   o.signal?.addEventListener('abort', onAbort, { once: true });
   if (o.signal?.aborted) onAbort();
 
