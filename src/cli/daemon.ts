@@ -39,11 +39,11 @@ export const daemon: Command = {
     const notifier = desktopNotifier(log, config.notifications);
     const dm = new Daemon(config, { log, notifier, dirs: d, lang: lang() });
     await dm.start();
+    // Listeners stay registered (on, not once): execa's exit hook re-raises a signal that nobody
+    // else listens to, which would kill the daemon before it has stopped its programs.
     await new Promise<void>((resolveStop) => {
       const stop = () => resolveStop();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-      process.once('SIGHUP', stop);
+      for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(s, stop);
     });
     await dm.stop();
     await release();

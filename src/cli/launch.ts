@@ -28,8 +28,8 @@ export const launch: Command = {
     if (timeout !== undefined && !(timeout > 0)) return (warn(`--timeout: ${values.timeout}?`), 2);
     const ac = new AbortController();
     const onSignal = () => ac.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       const r = await runLaunch({
         path: positionals[0]!,

@@ -8,11 +8,12 @@ import { install, uninstall } from './install.js';
 import { launch } from './launch.js';
 import { ls } from './ls.js';
 import { prefixes } from './prefixes.js';
+import { scanCommand } from './scan.js';
 import { profile } from './profile.js';
 import { setupEngines } from './setup-engines.js';
 import { status } from './status.js';
 
-const COMMANDS: Command[] = [inspect, launch, ls, profile, prefixes, setupEngines, daemon, status, install, uninstall];
+const COMMANDS: Command[] = [inspect, launch, ls, profile, prefixes, scanCommand, setupEngines, daemon, status, install, uninstall];
 
 function help(): string {
   const lang = currentLang();

@@ -68,7 +68,7 @@ function dosExtender(head: Buffer): string | null {
   return null;
 }
 
-interface Section {
+export interface Section {
   name: string;
   va: number;
   vsize: number;
@@ -151,10 +151,19 @@ async function peImports(f: FileView, sections: Section[], rva: number, _plus: b
   return names;
 }
 
-/** Walks the resource tree type 16 (RT_VERSION) → first name → first language → data. */
-async function peVersion(f: FileView, sections: Section[], rsrcRva: number): Promise<VersionStrings | null> {
+export interface PeResource {
+  id: number | null;
+  size: number;
+  data(): Promise<Buffer>;
+}
+
+/**
+ * Resources of one type (RT_VERSION, RT_ICON, RT_GROUP_ICON…): each name or id with its first
+ * language, read only when asked.
+ */
+export async function peResourcesOfType(f: FileView, sections: Section[], rsrcRva: number, type: number, maxBytes = 1 << 20): Promise<PeResource[]> {
   const rsrcOff = rvaToOffset(sections, rsrcRva);
-  if (rsrcOff === null) return null;
+  if (rsrcOff === null) return [];
   const readDir = async (relOff: number) => {
     const h = await f.read(rsrcOff + relOff, 16);
     if (h.length < 16) return [];
@@ -168,15 +177,47 @@ async function peVersion(f: FileView, sections: Section[], rsrcRva: number): Pro
     }
     return out;
   };
-  let level = (await readDir(0)).find((e) => e.id === RT_VERSION && e.isDir);
-  for (let depth = 0; level && level.isDir && depth < 2; depth++) level = (await readDir(level.off))[0];
-  if (!level || level.isDir) return null;
-  const leaf = await f.read(rsrcOff + level.off, 16);
-  if (leaf.length < 8) return null;
-  const dataOff = rvaToOffset(sections, leaf.readUInt32LE(0));
-  const size = Math.min(leaf.readUInt32LE(4), MAX_VERSION_BYTES);
-  if (dataOff === null || size < 8) return null;
-  return parseVersionInfo(await f.read(dataOff, size), true);
+  const typeDir = (await readDir(0)).find((e) => e.id === type && e.isDir);
+  if (!typeDir) return [];
+  const out: PeResource[] = [];
+  for (const named of (await readDir(typeDir.off)).slice(0, 256)) {
+    let leafRef = named;
+    if (leafRef.isDir) leafRef = (await readDir(leafRef.off))[0] ?? leafRef;
+    if (leafRef.isDir) continue;
+    const leaf = await f.read(rsrcOff + leafRef.off, 16);
+    if (leaf.length < 8) continue;
+    const dataOff = rvaToOffset(sections, leaf.readUInt32LE(0));
+    const size = Math.min(leaf.readUInt32LE(4), maxBytes);
+    if (dataOff === null || size <= 0) continue;
+    out.push({ id: named.id, size, data: () => f.read(dataOff, size) });
+  }
+  return out;
+}
+
+async function peVersion(f: FileView, sections: Section[], rsrcRva: number): Promise<VersionStrings | null> {
+  const r = (await peResourcesOfType(f, sections, rsrcRva, RT_VERSION, MAX_VERSION_BYTES))[0];
+  if (!r || r.size < 8) return null;
+  return parseVersionInfo(await r.data(), true);
+}
+
+/** Section table and resource directory of a PE file, for readers of other resource types. */
+export async function peLayout(f: FileView): Promise<{ sections: Section[]; rsrcRva: number } | null> {
+  const head = await f.head(4096);
+  if (head.length < 0x40 || head.toString('latin1', 0, 2) !== 'MZ') return null;
+  const at = head.readUInt32LE(0x3c);
+  const nh = await f.read(at, 1024);
+  if (nh.length < 120 || nh.toString('latin1', 0, 4) !== 'PE\0\0') return null;
+  const nSections = Math.min(nh.readUInt16LE(6), 96);
+  const optSize = nh.readUInt16LE(20);
+  const plus = nh.readUInt16LE(24) === 0x20b;
+  const dd = 24 + (plus ? 112 : 96);
+  const rsrcRva = nh.length >= dd + 24 ? nh.readUInt32LE(dd + 16) : 0;
+  const table = await f.read(at + 24 + optSize, nSections * 40);
+  const sections: Section[] = [];
+  for (let i = 0; i + 40 <= table.length; i += 40) {
+    sections.push({ name: table.toString('latin1', i, i + 8).replace(/\0.*$/s, ''), vsize: table.readUInt32LE(i + 8), va: table.readUInt32LE(i + 12), rawSize: table.readUInt32LE(i + 16), raw: table.readUInt32LE(i + 20) });
+  }
+  return rsrcRva ? { sections, rsrcRva } : null;
 }
 
 async function sniffNe(f: FileView, at: number, nh: Buffer, base: ExeInfo): Promise<ExeInfo> {

@@ -32,7 +32,19 @@ const extOf = (p: string) => (/\.([^./]+)$/.exec(p)?.[1] ?? '').toLowerCase();
 
 /** Vendors of runtimes and tools: their names in a version resource say nothing about the title. */
 const RUNTIME_VENDOR = /macromedia|macromind|adobe|microsoft|asymetrix|click ?team|clickteam|europress|installshield|inno setup|jordan russell|wise solutions|sun microsystems|apple computer|mtropolis|sumtotal|authorware|borland|nullsoft|gammadyne|indigo rose/i;
-const RUNTIME_PRODUCT = /director|shockwave|flash player|projector|authorware|toolbook|visual basic|install|setup|multimedia fusion|the games factory|click ?&? ?create|autorun|autoplay/i;
+const RUNTIME_PRODUCT = /director|shockwave|flash player|projector|authorware|toolbook|visual basic|install|setup|multimedia fusion|the games factory|click ?&? ?create|autorun|autoplay|windows|operating system|internet explorer|directx|quicktime|runtime/i;
+
+/**
+ * A runtime's version resource names the tool's vendor, not the disc's publisher: a projector, a
+ * player, or a runtime product of a tool vendor. A vendor's own title (Microsoft's 3D Movie Maker)
+ * is still its own.
+ */
+function isRuntime(x: ExeFacts): boolean {
+  const v = x.info.version ?? {};
+  if (x.director || x.flash || x.clickteam || x.authorware) return true;
+  if (RUNTIME_PRODUCT.test(v.ProductName ?? '') || RUNTIME_PRODUCT.test(v.FileDescription ?? '')) return RUNTIME_VENDOR.test(v.CompanyName ?? '') || RUNTIME_PRODUCT.test(v.ProductName ?? '');
+  return false;
+}
 
 export async function inspectPath(path: string, lang: Lang = currentLang()): Promise<Inspection> {
   const disc = await openDisc(path);
@@ -185,7 +197,7 @@ export async function inspectDisc(disc: Disc, lang: Lang = currentLang()): Promi
 
   // Publisher, title and year: the disc's own program first, never a runtime vendor.
   const own = [entryExe, ...exes.filter((x) => x !== entryExe).sort((a, b) => depthOf(a.entry.path) - depthOf(b.entry.path))]
-    .filter((x): x is ExeFacts => !!x && !!x.info.version && !RUNTIME_VENDOR.test(x.info.version.CompanyName ?? '') && !RUNTIME_PRODUCT.test(x.info.version.ProductName ?? '') && !looksLikeSetupName(x.entry.path))[0];
+    .filter((x): x is ExeFacts => !!x && !!x.info.version && !isRuntime(x) && !looksLikeSetupName(x.entry.path))[0];
   const v = own?.info.version ?? null;
   const vol = disc.volume;
   const volPublisher = vol.publisher && !vol.publisher.startsWith('_') && !/^(publisher|unknown|none)$/i.test(vol.publisher) ? vol.publisher : null;
@@ -250,7 +262,7 @@ export async function inspectDisc(disc: Disc, lang: Lang = currentLang()): Promi
     runner,
     risks,
     fingerprint: { id: await fingerprintId(entries, (e) => disc.read(e.path, 0, MD5_BYTES)), files: keyFiles },
-    media: { flash, startPage, icon },
+    media: { flash, startPage, icon, iconIndex: autorun?.icon?.index ?? 0 },
     stats: { files: files.length, bytesRead: disc.bytesRead - readBefore, ms: Math.round(performance.now() - started) },
   };
 }

@@ -57,6 +57,6 @@ export interface Inspection {
   risks: Risk[];
   fingerprint: { id: string; files: KeyFile[] };
   /** What the runners need beyond the contract above. */
-  media: { flash: FlashMedia | null; startPage: string | null; icon: string | null };
+  media: { flash: FlashMedia | null; startPage: string | null; icon: string | null; iconIndex: number };
   stats: { files: number; bytesRead: number; ms: number };
 }

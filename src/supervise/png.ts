@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 
 /** Minimal PNG writer for 8-bit RGB images: enough for screenshots, no dependency. */
 const CRC_TABLE = (() => {
@@ -27,18 +27,19 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([head, data, crc]);
 }
 
-/** `rgb` holds width × height × 3 bytes, rows top to bottom. */
-export function encodePng(width: number, height: number, rgb: Buffer): Buffer {
-  const raw = Buffer.alloc((width * 3 + 1) * height);
+/** `pixels` holds width × height × 3 (RGB) or × 4 (RGBA) bytes, rows top to bottom. */
+export function encodePng(width: number, height: number, pixels: Buffer, channels: 3 | 4 = 3): Buffer {
+  const stride = width * channels;
+  const raw = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) {
-    raw[y * (width * 3 + 1)] = 0;
-    rgb.copy(raw, y * (width * 3 + 1) + 1, y * width * 3, (y + 1) * width * 3);
+    raw[y * (stride + 1)] = 0;
+    pixels.copy(raw, y * (stride + 1) + 1, y * stride, (y + 1) * stride);
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type: RGB
+  ihdr[9] = channels === 4 ? 6 : 2; // colour type: RGBA or RGB
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
@@ -75,4 +76,42 @@ export function xwdToRgb(xwd: Buffer): { width: number; height: number; rgb: Buf
     }
   }
   return { width, height, rgb };
+}
+
+/** Reads back a PNG this module wrote (8-bit RGB, filter 0): for thumbnails of screenshots. */
+export function decodeOwnPng(png: Buffer): { width: number; height: number; rgb: Buffer } {
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  if (png[24] !== 8 || png[25] !== 2) throw new Error('not a discrun screenshot');
+  const idat: Buffer[] = [];
+  for (let p = 8; p + 8 <= png.length; ) {
+    const len = png.readUInt32BE(p);
+    if (png.toString('latin1', p + 4, p + 8) === 'IDAT') idat.push(png.subarray(p + 8, p + 8 + len));
+    p += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const rgb = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    if (raw[y * (width * 3 + 1)] !== 0) throw new Error('unexpected PNG filter');
+    raw.copy(rgb, y * width * 3, y * (width * 3 + 1) + 1, (y + 1) * (width * 3 + 1));
+  }
+  return { width, height, rgb };
+}
+
+/** A smaller copy (box-averaged), for report thumbnails. */
+export function thumbnail(img: { width: number; height: number; rgb: Buffer }, maxWidth: number): Buffer {
+  const scale = Math.max(1, Math.ceil(img.width / maxWidth));
+  const w = Math.floor(img.width / scale);
+  const h = Math.floor(img.height / scale);
+  const out = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < 3; c++) {
+        let sum = 0;
+        for (let dy = 0; dy < scale; dy++) for (let dx = 0; dx < scale; dx++) sum += img.rgb[((y * scale + dy) * img.width + x * scale + dx) * 3 + c]!;
+        out[(y * w + x) * 3 + c] = Math.round(sum / (scale * scale));
+      }
+    }
+  }
+  return encodePng(w, h, out);
 }

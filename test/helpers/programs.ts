@@ -121,3 +121,30 @@ export function leExecutable(): Buffer {
   b.write('LE', 0x200, 'latin1');
   return b;
 }
+
+/** A 16×16 icon file holding one 32-bit DIB of one colour, as icon editors of the era wrote them. */
+export function icoFile(rgb: [number, number, number]): Buffer {
+  const w = 16;
+  const dib = Buffer.alloc(40 + w * w * 4 + w * 4);
+  dib.writeUInt32LE(40, 0);
+  dib.writeInt32LE(w, 4);
+  dib.writeInt32LE(w * 2, 8); // XOR and AND masks
+  dib.writeUInt16LE(1, 12);
+  dib.writeUInt16LE(32, 14);
+  for (let i = 0; i < w * w; i++) {
+    dib[40 + i * 4] = rgb[2];
+    dib[40 + i * 4 + 1] = rgb[1];
+    dib[40 + i * 4 + 2] = rgb[0];
+    dib[40 + i * 4 + 3] = 255;
+  }
+  const dir = Buffer.alloc(6 + 16);
+  dir.writeUInt16LE(1, 2);
+  dir.writeUInt16LE(1, 4);
+  dir[6] = w;
+  dir[7] = w;
+  dir.writeUInt16LE(1, 10);
+  dir.writeUInt16LE(32, 12);
+  dir.writeUInt32LE(dib.length, 14);
+  dir.writeUInt32LE(22, 18);
+  return Buffer.concat([dir, dib]);
+}
