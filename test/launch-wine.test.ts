@@ -235,10 +235,10 @@ status: untested
     expect(await waitFor(() => existsSync(join(p, 'drive_c', 'probe', 'report.txt')), 60_000)).toBe(true);
     renameSync(folder, `${folder}-ejected`);
     const r = await run.done;
-    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'ran', stopReason: 'disc-removed' });
+    expect(JSON.parse(r.stdout), r.stdout + r.stderr).toMatchObject({ outcome: 'ran', stopReason: 'disc-removed' });
     expect(JSON.parse(r.stdout).message).toMatch(/retiré/);
     expect(readdirSync(join(p, 'drive_c', 'users'))).not.toHaveLength(0);
-    expect(probeReport(p).launches).toBe('1');
+    expect(probeReport(p).launches, JSON.stringify(probeReport(p))).toBe('1');
   });
 
   it('a 32-bit program runs where the kernel runs 32-bit code, and is refused in one sentence where it cannot', async () => {
