@@ -77,7 +77,8 @@ export const scanCommand: Command = {
       if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new DiscrunError('usage', { what: `--shard I/N with 1 ≤ I ≤ N (got ${values.shard})` });
       shard = { index: Number(m[1]), count: Number(m[2]) };
     }
-    const jobs = values.jobs ? Number(values.jobs) : Math.max(1, (await import('node:os')).availableParallelism());
+    // The main thread has work too (cache, journal, reports): one worker per remaining core.
+    const jobs = values.jobs ? Number(values.jobs) : Math.max(1, (await import('node:os')).availableParallelism() - 1);
     const ac = new AbortController();
     const onSig = () => {
       process.stderr.write(t('\nInterruption : écriture d’un rapport partiel…\n', '\nInterrupted: writing a partial report…\n'));

@@ -1,4 +1,4 @@
-import { readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { DiscError, fromFsError } from '../errors.js';
 
@@ -16,13 +16,26 @@ export class FileByteSource implements ByteSource {
   bytesRead = 0;
   private constructor(
     readonly path: string,
-    private readonly fh: FileHandle,
+    private readonly fh: FileHandle | null,
     readonly size: number,
     /** Page-cached image files are read synchronously: a thread-pool round trip costs more than the copy. */
     private readonly sync: boolean,
+    private readonly fd: number,
   ) {}
 
   static async open(path: string): Promise<FileByteSource> {
+    // A regular file opens synchronously (microseconds); anything else (a drive) goes through the thread pool.
+    let fd = -1;
+    try {
+      fd = openSync(path, 'r');
+      const st = fstatSync(fd);
+      if (st.isFile()) return new FileByteSource(path, null, st.size, true, fd);
+      closeSync(fd);
+    } catch (e) {
+      if (fd >= 0) closeSync(fd);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') throw fromFsError(e, path);
+    }
     let fh: FileHandle;
     try {
       fh = await open(path, 'r');
@@ -34,7 +47,7 @@ export class FileByteSource implements ByteSource {
       if (st.isDirectory()) throw new DiscError('not-a-file', { path });
       const size = st.isBlockDevice() ? await blockDeviceSize(st.rdev, path) : st.size;
       // A block device (an optical drive) may take seconds to spin up: never block the event loop on it.
-      return new FileByteSource(path, fh, size, st.isFile());
+      return new FileByteSource(path, fh, size, st.isFile(), fh.fd);
     } catch (e) {
       await fh.close().catch(() => {});
       throw e instanceof DiscError ? e : fromFsError(e, path);
@@ -53,7 +66,7 @@ export class FileByteSource implements ByteSource {
     while (done < length) {
       let n: number;
       try {
-        if (this.sync) n = readSync(this.fh.fd, buf, done, length - done, offset + done);
+        if (this.sync || !this.fh) n = readSync(this.fd, buf, done, length - done, offset + done);
         else ({ bytesRead: n } = await this.fh.read(buf, done, length - done, offset + done));
       } catch (e) {
         throw fromFsError(e, this.path);
@@ -67,7 +80,14 @@ export class FileByteSource implements ByteSource {
   }
 
   async close(): Promise<void> {
-    await this.fh.close().catch(() => {});
+    if (this.fh) await this.fh.close().catch(() => {});
+    else {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already closed
+      }
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { DiscError, fromFsError } from '../errors.js';
 import { FileByteSource, type ByteSource } from './byte-source.js';
@@ -32,7 +32,8 @@ export async function openDisc(path: string, opts: OpenOptions = {}): Promise<Di
   const abs = resolve(path);
   let st;
   try {
-    st = await stat(abs);
+    // A stat is answered from the inode cache (even for a drive's device node): no need for the thread pool.
+    st = statSync(abs);
   } catch (e) {
     throw fromFsError(e, path);
   }

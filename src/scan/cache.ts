@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ScanRow } from './row.js';
 
@@ -21,9 +21,12 @@ export class ScanCache {
     return join(this.dir, k.slice(0, 2), `${k}.json`);
   }
 
+  private made = new Set<string>();
+
+  // Small local files: synchronous calls cost microseconds, a thread-pool round trip more.
   async get(path: string, size: number, mtimeMs: number): Promise<ScanRow | null> {
     try {
-      return JSON.parse(await readFile(this.file(path, size, mtimeMs), 'utf8')) as ScanRow;
+      return JSON.parse(readFileSync(this.file(path, size, mtimeMs), 'utf8')) as ScanRow;
     } catch {
       return null;
     }
@@ -31,9 +34,13 @@ export class ScanCache {
 
   async put(path: string, size: number, mtimeMs: number, row: ScanRow): Promise<void> {
     const f = this.file(path, size, mtimeMs);
-    await mkdir(dirname(f), { recursive: true });
+    const d = dirname(f);
+    if (!this.made.has(d)) {
+      mkdirSync(d, { recursive: true });
+      this.made.add(d);
+    }
     const tmp = `${f}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ ...row, smoke: null }));
-    await rename(tmp, f);
+    writeFileSync(tmp, JSON.stringify({ ...row, smoke: null }));
+    renameSync(tmp, f);
   }
 }

@@ -119,11 +119,11 @@ export async function scan(o: ScanOptions): Promise<ScanOutcome> {
     }
   } else await rm(journal, { force: true });
   const out: WriteStream = createWriteStream(journal, { flags: 'a' });
-  const append = (r: ScanRow) =>
-    new Promise<void>((res) => {
-      addToSummary(summary, r);
-      out.write(JSON.stringify(r) + '\n', () => res());
-    });
+  // Rows are written as they come; only a full buffer makes the scan wait (back-pressure).
+  const append = async (r: ScanRow) => {
+    addToSummary(summary, r);
+    if (!out.write(JSON.stringify(r) + '\n')) await new Promise<void>((res) => out.once('drain', () => res()));
+  };
 
   const problems: FindProblem[] = [];
   const candidates: Candidate[] = [];
@@ -137,7 +137,9 @@ export async function scan(o: ScanOptions): Promise<ScanOutcome> {
   const total = candidates.length;
   const cat = await loadCatalogue();
   const cache = new ScanCache(join(o.dirs.cache, 'scan'), catalogueStamp(cat));
-  const pool = new Pool(Math.max(1, o.jobs), o.lang);
+  // Workers start only when a disc is not in the cache: a rescan of an unchanged collection needs none.
+  let poolInstance: Pool | null = null;
+  const pool = { run: (job: Job) => (poolInstance ??= new Pool(Math.max(1, o.jobs), o.lang)).run(job), close: async () => poolInstance?.close() };
   let cached = 0;
   let finished = 0;
   let nextId = 0;
@@ -202,7 +204,8 @@ export async function scan(o: ScanOptions): Promise<ScanOutcome> {
       if (o.signal?.aborted) break;
       const p = handle(c).finally(() => inFlight.delete(p));
       inFlight.add(p);
-      if (inFlight.size >= Math.max(2, o.jobs * 2)) await Promise.race(inFlight);
+      // Enough discs in flight to keep every worker busy while others are being written out.
+      if (inFlight.size >= Math.max(4, o.jobs * 8)) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
   } finally {
