@@ -130,7 +130,7 @@ async function main(): Promise<number> {
       const url = req.url ?? '/';
       if (url.startsWith('/__discrun/event')) {
         const q = new URL(url, 'http://x').searchParams;
-        process.stdout.write(`discrun-ruffle ${q.get('e')} ms=${q.get('ms')}${q.get('w') ? ` size=${q.get('w')}x${q.get('h')} swf=${q.get('v')}` : ''}\n`);
+        process.stdout.write(`discrun-ruffle ${q.get('e')} ms=${q.get('ms')}${q.get('w') ? ` size=${q.get('w')}x${q.get('h')} swf=${q.get('v')}` : ''} at=${Date.now()}\n`);
         if (q.get('e') === 'panic') {
           failure = 3;
           browser?.kill('SIGTERM');
