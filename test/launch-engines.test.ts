@@ -133,6 +133,14 @@ describe('Ruffle (Flash) in Chromium', () => {
     expect(stage(shot, 600, 500)).toEqual([0x40, 0x20, 0x00]); // the page around it
   });
 
+  it('shows an HTML-only disc (no Flash) in the same offline browser window', () => {
+    const d = disc('html', { 'index.html': '<html><head><title>Atlas</title></head><body style="margin:0;background:#123456"><h1 style="color:#fff">Atlas</h1></body></html>', 'pages/a.html': '<p>a</p>' });
+    const shot = join(base, 'html.png');
+    const r = cli(['launch', '--json', '--timeout', '6', '--screenshot', shot, d.iso], env);
+    expect(r.json).toMatchObject({ outcome: 'ran', runner: 'ruffle', profile: 'html' });
+    expect(stage(shot, 600, 500)).toEqual([0x12, 0x34, 0x56]);
+  });
+
   it('an ActionScript 3 projector whose profile prefers Wine runs the original projector, and says so', () => {
     const d = disc('as3', { 'AUTORUN.INF': '[autorun]\r\nopen=JEU.EXE\r\n', 'JEU.EXE': flashProjector(mingwPe(MINIMAL_GUI, { gui: true, arch: 'x86_64' }), corpus('swf/v9_FWS_AS3_flash_trace.swf')) });
     const profile = join(base, 'as3.yaml');

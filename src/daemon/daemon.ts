@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDisc, type Disc } from '../disc/index.js';
 import { DiscrunError, isDiscrunError } from '../errors.js';
@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { loadCatalogue } from '../profiles/load.js';
 import { matchDisc, ProfileIndex, type MatchResult } from '../profiles/match.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { pidLock } from '../util/pid-lock.js';
 import type { Dirs } from '../xdg.js';
 import type { DaemonConfig } from './config.js';
 import type { Notifier } from './notify.js';
@@ -53,28 +54,7 @@ export function lockFile(dirs: Dirs): string {
 /** One daemon per user: a lock with the owner's pid; a lock left by a dead daemon is taken over. */
 export async function acquireDaemonLock(dirs: Dirs): Promise<() => Promise<void>> {
   await mkdir(dirs.runtime, { recursive: true, mode: 0o700 });
-  const lock = lockFile(dirs);
-  for (let i = 0; i < 2; i++) {
-    try {
-      await writeFile(lock, String(process.pid), { flag: 'wx' });
-      return async () => {
-        await rm(lock, { force: true });
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(await readFile(lock, 'utf8').catch(() => '0'));
-      let alive = false;
-      try {
-        if (pid > 0) process.kill(pid, 0);
-        alive = pid > 0;
-      } catch {
-        alive = false;
-      }
-      if (alive) throw new DiscrunError('busy', { what: `discrun daemon (pid ${pid})` });
-      await rm(lock, { force: true });
-    }
-  }
-  throw new DiscrunError('busy', { what: 'discrun daemon' });
+  return pidLock(lockFile(dirs), (pid) => new DiscrunError('busy', { what: `discrun daemon (pid ${pid})` }));
 }
 
 /**

@@ -48,7 +48,8 @@ export function ucs2String(buf: Buffer, start: number, len: number): string | nu
   return s === '' ? null : s;
 }
 
-function decodeUcs2be(b: Buffer): string {
+/** UCS-2 big-endian, as Joliet and UDF write names. */
+export function decodeUcs2be(b: Buffer): string {
   const n = b.length & ~1;
   const swapped = Buffer.allocUnsafe(n);
   for (let i = 0; i < n; i += 2) {

@@ -1,4 +1,5 @@
 import { DiscError } from '../errors.js';
+import { decodeUcs2be } from './iso9660.js';
 import type { Extent, FileSystemReader, FsNode } from './tree.js';
 import { SECTOR, type LogicalVolume } from './volume.js';
 
@@ -59,16 +60,7 @@ function cs0(b: Buffer): string | null {
   if (b.length === 0) return '';
   const comp = b[0];
   if (comp === 8) return b.subarray(1).toString('latin1');
-  if (comp === 16) {
-    const body = b.subarray(1);
-    const n = body.length & ~1;
-    const sw = Buffer.allocUnsafe(n);
-    for (let i = 0; i < n; i += 2) {
-      sw[i] = body[i + 1]!;
-      sw[i + 1] = body[i]!;
-    }
-    return sw.toString('utf16le');
-  }
+  if (comp === 16) return decodeUcs2be(b.subarray(1));
   return null;
 }
 

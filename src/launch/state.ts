@@ -1,4 +1,5 @@
-import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { pidLock } from '../util/pid-lock.js';
 import { join } from 'node:path';
 import { DiscrunError } from '../errors.js';
 import type { Dirs } from '../xdg.js';
@@ -94,26 +95,5 @@ export async function backupAndRemove(dirs: Dirs, s: StateEntry): Promise<string
  * click) is refused instead of sharing a prefix. A lock left by a killed discrun is taken over.
  */
 export async function acquireRunLock(dir: string): Promise<() => Promise<void>> {
-  const lock = join(dir, '.discrun-running');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(lock, String(process.pid), { flag: 'wx' });
-      return async () => {
-        await rm(lock, { force: true });
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(await readFile(lock, 'utf8').catch(() => '0'));
-      let alive = false;
-      try {
-        if (pid > 0 && pid !== process.pid) process.kill(pid, 0);
-        alive = pid > 0 && pid !== process.pid;
-      } catch {
-        alive = false;
-      }
-      if (alive) throw new DiscrunError('already-running');
-      await rm(lock, { force: true });
-    }
-  }
-  throw new DiscrunError('already-running');
+  return pidLock(join(dir, '.discrun-running'), () => new DiscrunError('already-running'));
 }
