@@ -168,15 +168,16 @@ describe('matching a disc', () => {
     const sys = join(tmp, 'etc-profiles', 'engines', 'win32.yaml');
     const user = join(tmp, 'config', 'discrun', 'profiles', 'win32.yaml');
     const base = readFileSync(join(SHIPPED_PROFILES, 'engines', 'win32.yaml'), 'utf8');
-    writeTree(join(tmp, 'etc-profiles'), { 'engines/win32.yaml': base.replace('status: untested', 'status: bronze') });
+    const withStatus = (status: string) => base.replace(/^status: \w+$/m, `status: ${status}`);
+    writeTree(join(tmp, 'etc-profiles'), { 'engines/win32.yaml': withStatus('silver') });
     let r = cli(['profile', 'match', '--json', iso]);
-    expect(JSON.parse(r.stdout).profile).toMatchObject({ id: 'win32', status: 'bronze', path: sys });
+    expect(JSON.parse(r.stdout).profile).toMatchObject({ id: 'win32', status: 'silver', path: sys });
     mkdirSync(join(tmp, 'config', 'discrun', 'profiles'), { recursive: true });
-    writeFileSync(user, base.replace('status: untested', 'status: gold'));
+    writeFileSync(user, withStatus('gold'));
     r = cli(['profile', 'match', '--json', iso]);
     expect(JSON.parse(r.stdout).profile).toMatchObject({ id: 'win32', status: 'gold', path: user });
     // The cache notices an edit (size or mtime change).
-    writeFileSync(user, base.replace('status: untested', 'status: broken'));
+    writeFileSync(user, withStatus('broken'));
     utimesSync(user, new Date(), new Date(Date.now() + 5000));
     r = cli(['profile', 'match', '--json', iso]);
     expect(JSON.parse(r.stdout).profile.status).toBe('broken');
@@ -186,7 +187,8 @@ describe('matching a disc', () => {
     const r = cli(['profile', 'match', '--json', iso], { XDG_CONFIG_HOME: join(tmp, 'empty-config'), DISCRUN_SYSTEM_PROFILES: join(tmp, 'none') });
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toEqual({ profile: { id: 'win32', kind: 'engine', status: 'untested', path: join(SHIPPED_PROFILES, 'engines', 'win32.yaml') }, candidates: expect.any(Array), ambiguous: false });
+    const shipped = parseProfile(readFileSync(join(SHIPPED_PROFILES, 'engines', 'win32.yaml'), 'utf8'), 'win32.yaml').profile!;
+    expect(j).toEqual({ profile: { id: 'win32', kind: 'engine', status: shipped.status, path: join(SHIPPED_PROFILES, 'engines', 'win32.yaml') }, candidates: expect.any(Array), ambiguous: false });
     expect(j.candidates[0]).toEqual({ id: 'win32', kind: 'engine', matches: true, score: 2, matched: ['engine native in [native, unknown]', 'platform win32 in [win32]'], unmatched: [] });
   });
 

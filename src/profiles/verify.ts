@@ -16,7 +16,7 @@ export async function appendVerified(path: string, record: VerifiedRecord): Prom
   (seq as YAMLSeq).flow = false;
   const clean = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && v !== null));
   (seq as YAMLSeq).add(doc.createNode(clean));
-  await writeFileAtomic(path, doc.toString({ lineWidth: 0 }), { overwrite: true });
+  await writeFileAtomic(path, doc.toString({ lineWidth: 0, flowCollectionPadding: false }), { overwrite: true });
 }
 
 /** What a person might set the status to after this run; discrun never changes it itself. */
