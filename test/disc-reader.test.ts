@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openDisc } from '../src/disc/index.js';
 import { DiscError } from '../src/errors.js';
 import { buildIso, isoToBinCue, isoToNrg, writeTree } from './helpers/images.js';
+import { splitIntoTwoExtents } from './helpers/iso-patch.js';
 import { run, sevenZipShape, shape } from './helpers/peers.js';
 import { CORPUS, tempDir } from './helpers/tmp.js';
 
@@ -134,6 +135,41 @@ describe('generated images agree with 7-Zip', () => {
     expect(disc.volume.filesystems).toContain('hfs');
     expect(await disc.list()).toEqual([]);
     await disc.close();
+  });
+});
+
+describe('multi-extent files and block devices', () => {
+  it('a file recorded in two extents reads as one, as 7-Zip sees it', async () => {
+    const src = join(tmp, 'multi');
+    const content = Buffer.from(Array.from({ length: 5 * 2048 + 300 }, (_, i) => (i * 13) & 0xff));
+    writeTree(src, { 'BIG.DAT': content, 'ZZZ.DAT': 'z' });
+    const iso = buildIso(src, join(tmp, 'multi-src.iso'), { label: 'MULTI', joliet: false, rockRidge: false });
+    const multi = join(tmp, 'multi.iso');
+    writeFileSync(multi, splitIntoTwoExtents(readFileSync(iso), 'BIG.DAT;1', 2));
+    const disc = await openDisc(multi);
+    expect((await disc.stat('big.dat'))?.size).toBe(content.length);
+    expect((await disc.read('BIG.DAT', 0, content.length)).equals(content)).toBe(true);
+    // A range across the boundary between the two extents.
+    expect((await disc.read('BIG.DAT', 4000, 200)).equals(content.subarray(4000, 4200))).toBe(true);
+    expect(shape(await disc.list())).toEqual(await sevenZipShape(multi));
+    await disc.close();
+  });
+
+  it('reads a block device (a read-only loop device over an image) like the image itself', async () => {
+    const src = join(tmp, 'dev-src');
+    writeTree(src, { 'AUTORUN.INF': '[autorun]\r\nopen=A.EXE\r\n', 'A.EXE': Buffer.alloc(20_000, 4), 'SUB/B.TXT': 'b' });
+    const iso = buildIso(src, join(tmp, 'dev.iso'), { label: 'DEVICE' });
+    const dev = run('losetup', ['--find', '--show', '--read-only', iso]).trim();
+    try {
+      const disc = await openDisc(dev);
+      expect(disc.source).toEqual({ kind: 'device', path: dev });
+      expect(disc.volume.label).toBe('DEVICE');
+      expect(shape(await disc.list())).toEqual(await sevenZipShape(iso));
+      expect((await disc.read('a.exe', 100, 10)).equals(Buffer.alloc(10, 4))).toBe(true);
+      await disc.close();
+    } finally {
+      run('losetup', ['--detach', dev]);
+    }
   });
 });
 

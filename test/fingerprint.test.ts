@@ -161,7 +161,15 @@ describe('one identity per disc', () => {
     const b = buildIso(dir, join(tmp, 'id-b.iso'), { label: 'OTHER_LABEL', date: '2009061512000000', publisher: 'SOMEONE' });
     const c = buildIso(dir, join(tmp, 'id-c.iso'), { label: 'IDENT', udf: true });
     const { cue } = isoToBinCue(a, join(tmp, 'id-a.bin'));
-    const ids = await Promise.all([a, b, c, cue, dir].map(async (p) => (await inspectPath(p, 'fr')).fingerprint.id));
+    // The physical disc, through the same block-device interface: a read-only loop device.
+    const dev = spawnSync('losetup', ['--find', '--show', '--read-only', a], { encoding: 'utf8' }).stdout.trim();
+    expect(dev).toMatch(/^\/dev\/loop\d+$/);
+    let ids: string[];
+    try {
+      ids = await Promise.all([a, b, c, cue, dir, dev].map(async (p) => (await inspectPath(p, 'fr')).fingerprint.id));
+    } finally {
+      spawnSync('losetup', ['--detach', dev]);
+    }
     expect(new Set(ids).size).toBe(1);
     expect(ids[0]).toMatch(/^dr1-[0-9a-f]{24}$/);
   });
