@@ -232,7 +232,9 @@ status: untested
     writeFileSync(join(folder, 'AUTORUN.INF'), '[autorun]\r\nopen=PROBE.EXE --stay 120\r\n');
     const p = join(base, 'data', 'discrun', 'prefixes', (await inspectPath(folder, 'fr')).fingerprint.id);
     const run = cliAsync(['launch', '--json', '--timeout', '100', folder], env);
-    expect(await waitFor(() => existsSync(join(p, 'drive_c', 'probe', 'report.txt')), 60_000)).toBe(true);
+    // The probe writes its report line by line: remove the disc once it has written all of it.
+    const complete = () => existsSync(join(p, 'drive_c', 'probe', 'report.txt')) && probeReport(p).done === '1';
+    expect(await waitFor(complete, 60_000)).toBe(true);
     renameSync(folder, `${folder}-ejected`);
     const r = await run.done;
     expect(JSON.parse(r.stdout), r.stdout + r.stderr).toMatchObject({ outcome: 'ran', stopReason: 'disc-removed' });
