@@ -88,9 +88,11 @@ rmSync(half, { recursive: true, force: true });
 mkdirSync(half);
 for (const d of readdirSync(coll).filter((d) => d.startsWith('lot-')).slice(0, Math.ceil(N / 200))) execFileSync('ln', ['-s', join(coll, d), join(half, d)]);
 const halfCount = readdirSync(half).reduce((s, d) => s + readdirSync(join(half, d)).length, 0);
+rmSync(join(dir, 'half.json'), { force: true });
 const halfRun = await measure(process.execPath, [BIN, 'scan', half, '--jobs', jobs, '--json', join(dir, 'half.json')], envFor('half'));
 
 const env = envFor('full');
+for (const f of ['full.json', 'full.html', 'half.json']) rmSync(join(dir, f), { force: true });
 const first = await measure(process.execPath, [BIN, 'scan', coll, '--jobs', jobs, '--json', join(dir, 'full.json'), '--html', join(dir, 'full.html')], env);
 if (first.code !== 0) throw new Error(`scan failed: ${first.err}`);
 const rescan = await measure(process.execPath, [BIN, 'scan', coll, '--jobs', jobs, '--json', join(dir, 'full.json'), '--html', join(dir, 'full.html')], env);
@@ -109,6 +111,7 @@ done
 const baseline = await measure('/bin/sh', [script, ...images], process.env);
 
 const report = JSON.parse(readFileSync(join(dir, 'full.json'), 'utf8'));
+if (report.summary.total !== images.length) throw new Error(`the scan reported ${report.summary.total} of ${images.length} images`);
 console.log(`collection: ${images.length} images, ${fmtBytes(totalBytes)}; ${report.summary.ok} read, ${report.summary.errors} errors`);
 console.log(`discrun scan (--jobs ${jobs}): ${(first.ms / 1000).toFixed(1)} s = ${(images.length / (first.ms / 1000)).toFixed(0)} images/s; 7-Zip baseline: ${(baseline.ms / 1000).toFixed(1)} s = ${(images.length / (baseline.ms / 1000)).toFixed(1)} images/s → ${(baseline.ms / first.ms).toFixed(1)}× (target ≥ 10×)`);
 console.log(`rescan of the unchanged collection: ${(rescan.ms / 1000).toFixed(2)} s → ${(first.ms / rescan.ms).toFixed(1)}× faster than the first scan (${report.cached} from cache)`);

@@ -77,7 +77,7 @@ export const scanCommand: Command = {
       if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new DiscrunError('usage', { what: `--shard I/N with 1 ≤ I ≤ N (got ${values.shard})` });
       shard = { index: Number(m[1]), count: Number(m[2]) };
     }
-    // The main thread has work too (cache, journal, reports): one worker per remaining core.
+    // Readers: the main thread (which also keeps the books) plus workers, one core left for the rest.
     const jobs = values.jobs ? Number(values.jobs) : Math.max(1, (await import('node:os')).availableParallelism() - 1);
     const ac = new AbortController();
     const onSig = () => {

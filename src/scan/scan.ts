@@ -15,7 +15,8 @@ import { ScanCache } from './cache.js';
 import { findDiscs, inShard, type Candidate, type FindProblem } from './find.js';
 import { addToSummary, emptySummary, readJournal, writeHtmlReport, writeJsonReport, type ReportMeta, type Summary } from './report.js';
 import { errorRow, verdictOf, type ScanRow } from './row.js';
-import type { Job } from './worker.js';
+import { readDisc, type Job } from './read-disc.js';
+import { ProfileIndex } from '../profiles/match.js';
 
 export interface ScanOptions {
   roots: string[];
@@ -41,13 +42,22 @@ export interface ScanOutcome {
   journal: string;
 }
 
+/**
+ * Discs are read by worker threads and by the main thread itself (one at a time): on a two-core
+ * machine that is two readers without a third thread competing for the cores.
+ */
 class Pool {
   private workers: Worker[] = [];
   private idle: Worker[] = [];
   private waiting: Array<(w: Worker) => void> = [];
   private pending = new Map<number, (row: ScanRow) => void>();
+  private localBusy = false;
 
-  constructor(size: number, lang: Lang) {
+  constructor(
+    size: number,
+    private readonly lang: Lang,
+    private readonly index: ProfileIndex,
+  ) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: { lang } });
       w.on('message', (m: { id: number; row: ScanRow }) => {
@@ -66,7 +76,25 @@ class Pool {
     else this.idle.push(w);
   }
 
+  private localWaiting: Array<() => void> = [];
+
+  private async runLocal(job: Job): Promise<ScanRow> {
+    this.localBusy = true;
+    try {
+      return await readDisc(job, this.index, this.lang);
+    } finally {
+      this.localBusy = false;
+      this.localWaiting.shift()?.();
+    }
+  }
+
   async run(job: Job): Promise<ScanRow> {
+    if (!this.localBusy && !this.idle.length) return this.runLocal(job);
+    if (!this.workers.length) {
+      // No workers: jobs wait for the main thread, one at a time.
+      while (this.localBusy) await new Promise<void>((r) => this.localWaiting.push(r));
+      return this.runLocal(job);
+    }
     const w = this.idle.pop() ?? (await new Promise<Worker>((r) => this.waiting.push(r)));
     return new Promise((resolve) => {
       this.pending.set(job.id, resolve);
@@ -139,7 +167,8 @@ export async function scan(o: ScanOptions): Promise<ScanOutcome> {
   const cache = new ScanCache(join(o.dirs.cache, 'scan'), catalogueStamp(cat));
   // Workers start only when a disc is not in the cache: a rescan of an unchanged collection needs none.
   let poolInstance: Pool | null = null;
-  const pool = { run: (job: Job) => (poolInstance ??= new Pool(Math.max(1, o.jobs), o.lang)).run(job), close: async () => poolInstance?.close() };
+  const index = new ProfileIndex(cat);
+  const pool = { run: (job: Job) => (poolInstance ??= new Pool(Math.max(0, o.jobs - 1), o.lang, index)).run(job), close: async () => poolInstance?.close() };
   let cached = 0;
   let finished = 0;
   let nextId = 0;
