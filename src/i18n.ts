@@ -7,9 +7,3 @@ export function currentLang(env: NodeJS.ProcessEnv = process.env): Lang {
   const first = (env.LANGUAGE || '').split(':')[0] || pick;
   return /^en([_.@-]|$)/i.test(first) ? 'en' : 'fr';
 }
-
-export type Localized = Record<Lang, string>;
-
-export function pickLang(text: Localized, lang: Lang = currentLang()): string {
-  return text[lang];
-}

@@ -1,7 +1,6 @@
 import { watch as chokidar, type FSWatcher } from 'chokidar';
 import { EventEmitter } from 'node:events';
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isOpticalMount, readMounts, type MountEntry } from '../disc/mounts.js';
 
 /** Where a disc appeared: it decides which drive (slot) it occupies. */
@@ -112,11 +111,4 @@ export function watchSources(opts: { mounts: boolean; mediaRoots: string[]; watc
     await Promise.all(watchers.map((w) => w.close()));
   };
   return em;
-}
-
-/** The discs present in a media root right now (for status and tests). */
-export async function listMediaRoot(root: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const n of await readdir(root).catch(() => [] as string[])) if ((await stat(join(root, n)).catch(() => null))?.isDirectory()) out.push(basename(n));
-  return out;
 }

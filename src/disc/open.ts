@@ -54,15 +54,15 @@ export async function openDisc(path: string, opts: OpenOptions = {}): Promise<Di
   if (st.isBlockDevice()) return openImage(abs, 'device', opts);
   if (!st.isFile()) throw new DiscError('unknown-format', { path });
   const ext = extname(abs).toLowerCase();
-  if (ext === '.cue') return openCue(abs, opts);
+  if (ext === '.cue') return openCue(abs);
   if (ext === '.bin' || ext === '.img') {
     const cue = await findCueFor(abs);
-    if (cue) return openCue(cue, opts);
+    if (cue) return openCue(cue);
   }
   return openImage(abs, ext === '.bin' ? 'bin' : 'iso', opts);
 }
 
-async function openCue(cuePath: string, opts: OpenOptions): Promise<Disc> {
+async function openCue(cuePath: string): Promise<Disc> {
   const tracks = await parseCue(cuePath);
   const data = tracks.find((t) => t.isData);
   if (!data) throw new DiscError('audio-cd', { path: cuePath });
@@ -70,7 +70,7 @@ async function openCue(cuePath: string, opts: OpenOptions): Promise<Disc> {
   try {
     const layout = await detectLayout(src, data.offset, data.sectorSize);
     if (!layout) throw new DiscError('unknown-format', { path: cuePath });
-    return await onVolume(new LogicalVolume(src, layout), { kind: 'bin', path: cuePath }, opts);
+    return await onVolume(new LogicalVolume(src, layout), { kind: 'bin', path: cuePath });
   } catch (e) {
     await src.close();
     throw e;
@@ -83,7 +83,7 @@ async function openImage(path: string, kind: SourceKind, opts: OpenOptions, moun
     const layout = await findLayout(src);
     if (layout) {
       const k: SourceKind = layout.nrg ? 'nrg' : layout.layout.sectorSize === SECTOR ? kind : 'bin';
-      return await onVolume(new LogicalVolume(src, layout.layout), mountPoint ? { kind: k, path, mountPoint } : { kind: k, path }, opts);
+      return await onVolume(new LogicalVolume(src, layout.layout), mountPoint ? { kind: k, path, mountPoint } : { kind: k, path });
     }
     await src.close();
   } catch (e) {
@@ -104,7 +104,7 @@ async function openImage(path: string, kind: SourceKind, opts: OpenOptions, moun
 export async function openImageSource(src: ByteSource, kind: SourceKind = 'iso'): Promise<Disc> {
   const layout = await findLayout(src);
   if (!layout) throw new DiscError('unknown-format', { path: src.path });
-  return onVolume(new LogicalVolume(src, layout.layout), { kind, path: src.path }, {});
+  return onVolume(new LogicalVolume(src, layout.layout), { kind, path: src.path });
 }
 
 async function findLayout(src: ByteSource): Promise<{ layout: SectorLayout; nrg: boolean } | null> {
@@ -123,7 +123,7 @@ async function findLayout(src: ByteSource): Promise<{ layout: SectorLayout; nrg:
   return layout ? { layout, nrg: false } : null;
 }
 
-async function onVolume(vol: LogicalVolume, source: DiscSource, _opts: OpenOptions): Promise<Disc> {
+async function onVolume(vol: LogicalVolume, source: DiscSource): Promise<Disc> {
   const filesystems: FsKind[] = [];
   const iso = await readIsoDescriptors(vol);
   const udf = await hasUdfRecognition(vol);

@@ -12,7 +12,7 @@ export interface HtmlEmbeds {
 
 /** SWF and Shockwave files a page embeds (`<embed>`, `<object>`, `<param name=movie>`, swfobject). */
 export function htmlEmbeds(buf: Buffer): HtmlEmbeds {
-  const text = buf.subarray(0, 3) .equals(Buffer.from([0xef, 0xbb, 0xbf])) ? buf.toString('utf8') : /charset=["']?utf-?8/i.test(buf.toString('latin1', 0, 4096)) ? buf.toString('utf8') : decodeAnsi(buf);
+  const text = buf.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? buf.toString('utf8') : /charset=["']?utf-?8/i.test(buf.toString('latin1', 0, 4096)) ? buf.toString('utf8') : decodeAnsi(buf);
   const refs = new Set<string>();
   const re = /(?:src|data|value|movie|href)\s*=\s*["']?([^"'\s>]+\.(?:swf|dcr|dir|dxr))(?:[?#][^"'\s>]*)?["']?|embedSWF\s*\(\s*["']([^"']+\.swf)/gi;
   for (const m of text.matchAll(re)) refs.add((m[1] ?? m[2])!);

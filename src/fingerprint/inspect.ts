@@ -157,11 +157,13 @@ export async function inspectDisc(disc: Disc, lang: Lang = currentLang()): Promi
   let installer: { type: InstallerType; path: string } | null = null;
   const installerEvidence: string[] = [];
   for (const x of exes) {
-    if (!looksLikeSetupName(x.entry.path) && !(entry && x.entry.path === entry.path && installerFromExe(x.info, x.info.overlay?.head ?? null))) continue;
+    const isSetup = looksLikeSetupName(x.entry.path);
+    if (!isSetup && x.entry.path !== entry?.path) continue;
     const byExe = installerFromExe(x.info, x.info.overlay?.head ?? null);
+    if (!isSetup && !byExe) continue; // the disc's own program is an installer only by its headers
     const dir = x.entry.path.includes('/') ? x.entry.path.slice(0, x.entry.path.lastIndexOf('/')) : '';
     const byNames = nameInstallers.find((n) => n.dir === dir);
-    const type = byExe?.type ?? byNames?.type ?? (looksLikeSetupName(x.entry.path) ? 'generic' : null);
+    const type = byExe?.type ?? byNames?.type ?? (isSetup ? 'generic' : null);
     if (!type) continue;
     const candidate = { type, path: x.entry.path };
     installerEvidence.push(byExe?.evidence ?? byNames?.evidence ?? `setup program ${x.entry.path}`);

@@ -3,12 +3,6 @@ import type { ExeInfo } from './exe.js';
 
 export type InstallerType = 'installshield' | 'inno' | 'wise' | 'mssetup' | 'msi' | 'nsis' | 'generic';
 
-export interface InstallerHit {
-  type: InstallerType;
-  path: string;
-  evidence: string;
-}
-
 const base = (p: string) => p.split('/').pop()!.toLowerCase();
 const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 

@@ -160,7 +160,7 @@ export async function launch(req: LaunchRequest): Promise<LaunchResult> {
       screenshot: res.screenshot,
       seconds: Math.round(res.seconds * 100) / 100,
       stopReason: res.stopReason,
-      message: (fallback ? L(lang, `${fallback.from} → ${runnerId} (${fallback.reason}). `, `${fallback.from} → ${runnerId} (${fallback.reason}). `) : '') + sentence(res, lang, logFile),
+      message: (fallback ? `${fallback.from} → ${runnerId} (${fallback.reason}). ` : '') + sentence(res, lang, logFile),
       runnerVersion: plan.runnerVersion,
       ...(fallback ? { fallback } : {}),
     };

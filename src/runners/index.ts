@@ -12,10 +12,6 @@ const RUNNERS: Partial<Record<EngineRunnerId, Runner>> = {
   scummvm: scummvmRunner,
 };
 
-export function registerRunner(r: Runner): void {
-  RUNNERS[r.id] = r;
-}
-
 export function getRunner(id: EngineRunnerId): Runner | null {
   return RUNNERS[id] ?? null;
 }

@@ -107,78 +107,78 @@ async function planInPrefix(
   opts: WineOptions | undefined,
   release: () => Promise<void>,
 ): Promise<LaunchPlan> {
-    const insp = ctx.inspection;
+  const insp = ctx.inspection;
 
-    // D: is the disc: a CD-ROM with the disc's label and serial; d:: is the drive for physical discs.
-    const nt = NT_VERSIONS.has(opts?.windowsVersion ?? 'winxp');
-    const drive = await wineDriveDir(ctx.view, ctx.runDir, nt);
-    const dos = join(prefix, 'dosdevices');
-    await rm(join(dos, 'd:'), { force: true });
-    await rm(join(dos, 'd::'), { force: true });
-    await symlink(drive, join(dos, 'd:'));
-    if (ctx.view.device) await symlink(ctx.view.device, join(dos, 'd::'));
+  // D: is the disc: a CD-ROM with the disc's label and serial; d:: is the drive for physical discs.
+  const nt = NT_VERSIONS.has(opts?.windowsVersion ?? 'winxp');
+  const drive = await wineDriveDir(ctx.view, ctx.runDir, nt);
+  const dos = join(prefix, 'dosdevices');
+  await rm(join(dos, 'd:'), { force: true });
+  await rm(join(dos, 'd::'), { force: true });
+  await symlink(drive, join(dos, 'd:'));
+  if (ctx.view.device) await symlink(ctx.view.device, join(dos, 'd::'));
 
-    const reg = profileReg(opts);
-    const regHash = reg ? createHash('sha256').update(reg).digest('hex').slice(0, 16) : null;
-    const applyReg = reg !== null && regHash !== meta.regHash;
-    if (applyReg) await writeFile(join(prefix, 'drive_c', 'discrun-profile.reg'), reg);
+  const reg = profileReg(opts);
+  const regHash = reg ? createHash('sha256').update(reg).digest('hex').slice(0, 16) : null;
+  const applyReg = reg !== null && regHash !== meta.regHash;
+  if (applyReg) await writeFile(join(prefix, 'drive_c', 'discrun-profile.reg'), reg);
 
-    const pending = (opts?.install ?? []).filter((s) => !meta.installed.includes(installKey(s)));
-    const installLines = pending.map((s) => {
-      const prog = /^[a-z]:\\/i.test(s.run) ? s.run : discWinPath(s.run.replace(/\\/g, '/'));
-      return `timeout ${Math.round(s.timeout)} "$WINELOADER" ${shq(prog)} ${s.args.map(shq).join(' ')} || true; "$WINESERVER" -w`;
-    });
-    const target = opts?.run && (opts.install?.length ?? 0) > 0 ? opts.run : discWinPath(entry.path);
-    const args = entry === insp.entry || !opts?.run ? entry.args : [];
-    const program = opts?.desktop ? ['explorer', `/desktop=discrun,${opts.desktop}`, target, ...args] : [target, ...args];
+  const pending = (opts?.install ?? []).filter((s) => !meta.installed.includes(installKey(s)));
+  const installLines = pending.map((s) => {
+    const prog = /^[a-z]:\\/i.test(s.run) ? s.run : discWinPath(s.run.replace(/\\/g, '/'));
+    return `timeout ${Math.round(s.timeout)} "$WINELOADER" ${shq(prog)} ${s.args.map(shq).join(' ')} || true; "$WINESERVER" -w`;
+  });
+  const target = opts?.run && (opts.install?.length ?? 0) > 0 ? opts.run : discWinPath(entry.path);
+  const args = entry === insp.entry || !opts?.run ? entry.args : [];
+  const program = opts?.desktop ? ['explorer', `/desktop=discrun,${opts.desktop}`, target, ...args] : [target, ...args];
 
-    const env: Record<string, string> = {
-      ...wineEnv(wine, arch, prefix, opts?.dllOverrides ? Object.entries(opts.dllOverrides).map(([k, v]) => `${k}=${v === 'native' ? 'n' : v === 'builtin' ? 'b' : v === 'disabled' ? '' : v.replace('native', 'n').replace('builtin', 'b')}`).join(';') : ''),
-      ...(opts?.env ?? {}),
-      TMPDIR: join(ctx.runDir, 'tmp'),
-    };
-    await mkdir(env.TMPDIR!, { recursive: true });
-    await mkdir(env.HOME!, { recursive: true });
+  const env: Record<string, string> = {
+    ...wineEnv(wine, arch, prefix, opts?.dllOverrides ? Object.entries(opts.dllOverrides).map(([k, v]) => `${k}=${v === 'native' ? 'n' : v === 'builtin' ? 'b' : v === 'disabled' ? '' : v.replace('native', 'n').replace('builtin', 'b')}`).join(';') : ''),
+    ...(opts?.env ?? {}),
+    TMPDIR: join(ctx.runDir, 'tmp'),
+  };
+  await mkdir(env.TMPDIR!, { recursive: true });
+  await mkdir(env.HOME!, { recursive: true });
 
-    // Stopping: TERM reaches this script, which stops every process of the prefix.
-    const script = [
-      'stop() { "$WINESERVER" -k 2>/dev/null; exit 143; }',
-      'trap stop TERM INT HUP',
-      applyReg ? '"$WINELOADER" regedit /S "C:\\discrun-profile.reg"' : ':',
-      ...installLines,
-      `"$WINELOADER" ${program.map(shq).join(' ')} &`,
-      'child=$!',
-      'wait $child; rc=$?',
-      '"$WINESERVER" -w',
-      'exit $rc',
-    ].join('\n');
-    await writeFile(join(ctx.runDir, 'run.sh'), script + '\n', { mode: 0o755 });
+  // Stopping: TERM reaches this script, which stops every process of the prefix.
+  const script = [
+    'stop() { "$WINESERVER" -k 2>/dev/null; exit 143; }',
+    'trap stop TERM INT HUP',
+    applyReg ? '"$WINELOADER" regedit /S "C:\\discrun-profile.reg"' : ':',
+    ...installLines,
+    `"$WINELOADER" ${program.map(shq).join(' ')} &`,
+    'child=$!',
+    'wait $child; rc=$?',
+    '"$WINESERVER" -w',
+    'exit $rc',
+  ].join('\n');
+  await writeFile(join(ctx.runDir, 'run.sh'), script + '\n', { mode: 0o755 });
 
-    return {
-      runner: 'wine',
-      argv: ['/bin/sh', join(ctx.runDir, 'run.sh')],
-      policy: {
-        readOnly: await ctx.view.binds(),
-        readWrite: [prefix, ctx.runDir],
-        display: ctx.display,
-        sound: true,
-        env,
-        cwd: drive,
-      },
-      stateDir: prefix,
-      description: `wine ${arch} ${program.join(' ')}`,
-      runnerVersion: wine.version,
-      async after() {
-        const m = (await readMeta(prefix)) ?? meta;
-        m.lastUsed = new Date().toISOString();
-        if (applyReg) m.regHash = regHash;
-        m.installed = [...new Set([...m.installed, ...pending.map(installKey)])];
-        await writeMeta(prefix, m);
-        await rm(join(prefix, 'drive_c', 'discrun-profile.reg'), { force: true });
-        await release();
-        if (ctx.throwaway) await rm(prefix, { recursive: true, force: true });
-      },
-    };
+  return {
+    runner: 'wine',
+    argv: ['/bin/sh', join(ctx.runDir, 'run.sh')],
+    policy: {
+      readOnly: await ctx.view.binds(),
+      readWrite: [prefix, ctx.runDir],
+      display: ctx.display,
+      sound: true,
+      env,
+      cwd: drive,
+    },
+    stateDir: prefix,
+    description: `wine ${arch} ${program.join(' ')}`,
+    runnerVersion: wine.version,
+    async after() {
+      const m = (await readMeta(prefix)) ?? meta;
+      m.lastUsed = new Date().toISOString();
+      if (applyReg) m.regHash = regHash;
+      m.installed = [...new Set([...m.installed, ...pending.map(installKey)])];
+      await writeMeta(prefix, m);
+      await rm(join(prefix, 'drive_c', 'discrun-profile.reg'), { force: true });
+      await release();
+      if (ctx.throwaway) await rm(prefix, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Copies the template into a spare prefix in a detached process that outlives this one. */

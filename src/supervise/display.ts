@@ -80,8 +80,3 @@ export async function screenshot(display: Display, out: string): Promise<void> {
   const { width, height, rgb } = xwdToRgb(Buffer.from(r.stdout as Uint8Array));
   await writeFile(out, encodePng(width, height, rgb));
 }
-
-export async function readPngSize(path: string): Promise<{ width: number; height: number }> {
-  const b = await readFile(path);
-  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
-}

@@ -168,11 +168,3 @@ async function takeShot(display: Display, path: string, log: Logger): Promise<st
     return null;
   }
 }
-
-export async function tail(path: string, lines = 20): Promise<string> {
-  try {
-    return (await readFile(path, 'utf8')).split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
-  }
-}
